@@ -1,0 +1,193 @@
+// A synchronous, chunked byte source over one file descriptor.
+//
+// Readers parse straight out of `bytes`/`view` (the same ArrayBuffer): the unread data is
+// `bytes[start, end)` and `bytes[0]` sits at file offset `windowFileOffset`. `ensure(n)`
+// makes n unread bytes available by moving the unread tail to the front and refilling with
+// fs.readSync, which measured fastest (design/libraries.md §1). The buffer grows only when a
+// single record is larger than it, doubling and only as far as data keeps arriving, so a
+// garbage length field in a short file cannot make us allocate much more than the file holds.
+//
+// Works on regular files, pipes and fifos. '-' is standard input: opening /dev/stdin gives a
+// pipe its own blocking file description; if the descriptor is non-blocking anyway (or stdin
+// is a socket, which /dev/stdin cannot open), reads that fail with EAGAIN sleep ~2 ms and retry.
+
+import * as fs from 'node:fs';
+
+export const DEFAULT_CHUNK_BYTES = 1 << 20;
+/** The largest accepted record (256 MiB of packet data) plus room for its header and options. */
+export const MAX_WINDOW_BYTES = 256 * 1024 * 1024 + 1024 * 1024;
+
+export interface ByteSourceOptions {
+  /** Initial window size in bytes (default 1 MiB). */
+  readonly chunkBytes?: number;
+  /** Hard cap on the window size in bytes (default MAX_WINDOW_BYTES). */
+  readonly maxWindowBytes?: number;
+}
+
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+const EAGAIN_PAUSE_MS = 2;
+
+export class ByteSource {
+  /** The window; replaced when the buffer grows, so re-read it after `ensure`. */
+  bytes: Uint8Array;
+  /** DataView over the same memory as `bytes`. */
+  view: DataView;
+  /** First unread byte in `bytes`. Readers advance it themselves. */
+  start = 0;
+  /** End of the valid data in `bytes`. */
+  end = 0;
+  /** File offset of `bytes[0]`. */
+  windowFileOffset = 0;
+  /** True once a read returned 0 bytes; the data in the window may still be unread. */
+  eof = false;
+  /** Largest window size used so far, in bytes. */
+  peakWindowBytes: number;
+  readonly maxWindowBytes: number;
+  readonly path: string;
+  private readonly fd: number;
+  private readonly ownsFd: boolean;
+  private closed = false;
+
+  /** Opens a path, or '-' for standard input. Throws an Error (a whole sentence) on I/O failure. */
+  static open(path: string, options: ByteSourceOptions = {}): ByteSource {
+    const { fd, ownsFd } = openDescriptor(path);
+    return new ByteSource(fd, ownsFd, path, options);
+  }
+
+  constructor(fd: number, ownsFd: boolean, path: string, options: ByteSourceOptions = {}) {
+    this.fd = fd;
+    this.ownsFd = ownsFd;
+    this.path = path;
+    this.maxWindowBytes = options.maxWindowBytes ?? MAX_WINDOW_BYTES;
+    const chunkBytes = Math.min(options.chunkBytes ?? DEFAULT_CHUNK_BYTES, this.maxWindowBytes);
+    this.bytes = new Uint8Array(chunkBytes);
+    this.view = new DataView(this.bytes.buffer);
+    this.peakWindowBytes = chunkBytes;
+  }
+
+  /** File offset of the first unread byte. */
+  get fileOffset(): number {
+    return this.windowFileOffset + this.start;
+  }
+
+  /** Unread bytes in the window. */
+  get available(): number {
+    return this.end - this.start;
+  }
+
+  /**
+   * Makes at least n unread bytes available at `start`. Returns false when the input ends
+   * first (whatever did arrive stays in the window). n must not exceed `maxWindowBytes`.
+   */
+  ensure(n: number): boolean {
+    if (this.end - this.start >= n) return true;
+    return this.refill(n);
+  }
+
+  /** Skips n bytes without keeping them in the window. Returns how many were skipped. */
+  discard(n: number): number {
+    const inWindow = Math.min(n, this.end - this.start);
+    this.start += inWindow;
+    let left = n - inWindow;
+    while (left > 0 && !this.eof) {
+      this.windowFileOffset += this.end;
+      this.start = 0;
+      this.end = 0;
+      const got = this.readInto(0, this.bytes.length);
+      if (got === 0) {
+        this.eof = true;
+        break;
+      }
+      const used = Math.min(got, left);
+      this.end = got;
+      this.start = used;
+      left -= used;
+    }
+    return n - left;
+  }
+
+  /** Releases the descriptor (standard input stays open). Safe to call twice. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.eof = true;
+    if (this.ownsFd) fs.closeSync(this.fd);
+  }
+
+  private refill(n: number): boolean {
+    if (n > this.maxWindowBytes) {
+      throw new RangeError(`A read of ${n} bytes exceeds the window cap of ${this.maxWindowBytes} bytes.`);
+    }
+    while (this.end - this.start < n) {
+      if (this.eof || this.closed) return false;
+      if (this.start > 0) this.compact();
+      if (this.end === this.bytes.length) this.grow(n);
+      const got = this.readInto(this.end, this.bytes.length - this.end);
+      if (got === 0) {
+        this.eof = true;
+        return false;
+      }
+      this.end += got;
+    }
+    return true;
+  }
+
+  /** Moves the unread tail to the front of the window. */
+  private compact(): void {
+    this.bytes.copyWithin(0, this.start, this.end);
+    this.windowFileOffset += this.start;
+    this.end -= this.start;
+    this.start = 0;
+  }
+
+  /** Doubles the window (capped), only called when it is full of unread data. */
+  private grow(needed: number): void {
+    const size = Math.min(this.maxWindowBytes, Math.max(this.bytes.length * 2, 4096), roundUpToPage(needed));
+    const bigger = new Uint8Array(size);
+    bigger.set(this.bytes.subarray(0, this.end));
+    this.bytes = bigger;
+    this.view = new DataView(bigger.buffer);
+    if (size > this.peakWindowBytes) this.peakWindowBytes = size;
+  }
+
+  private readInto(offset: number, length: number): number {
+    for (;;) {
+      try {
+        return fs.readSync(this.fd, this.bytes, offset, length, null);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN' || code === 'EWOULDBLOCK') {
+          Atomics.wait(sleepCell, 0, 0, EAGAIN_PAUSE_MS);
+          continue;
+        }
+        if (code === 'EOF') return 0; // Windows pipes report their end this way
+        throw new Error(`Reading "${this.path}" failed: ${(error as Error).message}.`, { cause: error });
+      }
+    }
+  }
+}
+
+function roundUpToPage(bytes: number): number {
+  return Math.ceil(bytes / 4096) * 4096;
+}
+
+function openDescriptor(path: string): { fd: number; ownsFd: boolean } {
+  if (path === '-') {
+    try {
+      return { fd: fs.openSync('/dev/stdin', 'r'), ownsFd: true };
+    } catch {
+      return { fd: 0, ownsFd: false }; // stdin is a socket (ENXIO) or there is no /dev/stdin
+    }
+  }
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r');
+  } catch (error) {
+    throw new Error(`Cannot open capture file "${path}": ${(error as Error).message}.`, { cause: error });
+  }
+  if (fs.fstatSync(fd).isDirectory()) {
+    fs.closeSync(fd);
+    throw new Error(`Cannot read capture file "${path}": it is a directory.`);
+  }
+  return { fd, ownsFd: true };
+}

@@ -1,0 +1,135 @@
+// Opening capture files: sniff the format, pick the reader, merge several files by time.
+//
+// Errors: a path that cannot be opened or read throws an Error (an I/O failure the caller
+// reports). Anything wrong with the *content* (empty file, unknown format, damage) never throws:
+// it becomes a ReadIssue, and an unknown format gives a source with one 'bad-header' issue
+// and no frames, so one bad file among several does not stop the others.
+
+import { ByteSource, type ByteSourceOptions } from './byte-source.js';
+import { InterfaceRegistry } from './interfaces.js';
+import { MergedFrameSource } from './merge.js';
+import { classifyPcapMagic, PcapReader } from './pcap.js';
+import { PCAPNG_SHB_TYPE, PcapngReader } from './pcapng.js';
+import type { Direction, FrameSource, InterfaceInfo, InterfaceStats, RawFrame, ReadIssue } from './types.js';
+
+export type OpenOptions = ByteSourceOptions;
+
+/** Opens one capture file ('-' is standard input) as a FrameSource numbering its frames 1..N. */
+export function openCapture(
+  path: string,
+  fileIndex = 0,
+  registry: InterfaceRegistry = new InterfaceRegistry(),
+  options: OpenOptions = {},
+): FrameSource {
+  const source = ByteSource.open(path, options);
+  try {
+    source.ensure(4);
+    const present = source.available;
+    if (present < 4) {
+      source.close();
+      const message =
+        present === 0 ? 'The file is empty.' : `The file is only ${present} bytes long, too short for any capture format.`;
+      return new UnreadableSource(fileIndex, registry, message);
+    }
+    const magic = source.view.getUint32(source.start, true);
+    if (classifyPcapMagic(magic) !== null) return new PcapReader(source, fileIndex, registry);
+    if (magic === PCAPNG_SHB_TYPE) return new PcapngReader(source, fileIndex, registry);
+    source.close();
+    return new UnreadableSource(fileIndex, registry, describeUnknownFormat(source.bytes, source.start));
+  } catch (error) {
+    source.close();
+    throw error;
+  }
+}
+
+/**
+ * Opens every path and merges their frames by timestamp (ties: earlier path first), numbering
+ * them 1..N in merged order. Interface ids are global over all files.
+ */
+export function openCaptures(paths: readonly string[], options: OpenOptions = {}): FrameSource {
+  const registry = new InterfaceRegistry();
+  const sources: FrameSource[] = [];
+  try {
+    for (let i = 0; i < paths.length; i++) sources.push(openCapture(paths[i], i, registry, options));
+  } catch (error) {
+    for (const source of sources) source.close();
+    throw error;
+  }
+  if (sources.length === 1) return sources[0];
+  return new MergedFrameSource(sources, registry.interfaces);
+}
+
+function describeUnknownFormat(bytes: Uint8Array, at: number): string {
+  if (bytes[at] === 0x1f && bytes[at + 1] === 0x8b) {
+    return 'The file is gzip-compressed; decompress it first (for example with gunzip).';
+  }
+  const hex = Array.from(bytes.subarray(at, at + 4), (byte) => byte.toString(16).padStart(2, '0')).join(' ');
+  return `The file is neither pcap nor pcapng: it starts with bytes ${hex}, which is no known magic number.`;
+}
+
+/** The source for a file whose format is unknown: one 'bad-header' issue, no frames. */
+class UnreadableSource implements FrameSource {
+  readonly issues: readonly ReadIssue[];
+  readonly stats: readonly InterfaceStats[] = [];
+  readonly names: ReadonlyMap<string, string[]> = new Map();
+
+  constructor(
+    fileIndex: number,
+    private readonly registry: InterfaceRegistry,
+    message: string,
+  ) {
+    this.issues = [{ kind: 'bad-header', fileIndex, offset: 0, message }];
+  }
+
+  get interfaces(): readonly InterfaceInfo[] {
+    return this.registry.interfaces;
+  }
+
+  next(): RawFrame | null {
+    return null;
+  }
+
+  close(): void {}
+}
+
+/** A frame with its own copy of the bytes, safe to keep (tests and small tools only). */
+export interface CopiedFrame {
+  readonly no: number;
+  readonly iface: InterfaceInfo;
+  readonly tsSec: number;
+  readonly tsNsec: number;
+  readonly origLen: number;
+  readonly bytes: Uint8Array;
+  readonly fileOffset: number;
+  readonly direction: Direction;
+  readonly comments: string[] | null;
+}
+
+/** Reads a source to its end, copying every frame, then closes it. Not for big files. */
+export function readAll(source: FrameSource): {
+  frames: CopiedFrame[];
+  issues: readonly ReadIssue[];
+  interfaces: readonly InterfaceInfo[];
+  stats: readonly InterfaceStats[];
+  names: ReadonlyMap<string, string[]>;
+} {
+  const frames: CopiedFrame[] = [];
+  try {
+    for (let frame = source.next(); frame !== null; frame = source.next()) {
+      frames.push({
+        no: frame.no,
+        iface: frame.iface,
+        tsSec: frame.tsSec,
+        tsNsec: frame.tsNsec,
+        origLen: frame.origLen,
+        bytes: frame.bytes.slice(),
+        fileOffset: frame.fileOffset,
+        direction: frame.direction,
+        comments: frame.comments === null ? null : [...frame.comments],
+      });
+    }
+  } finally {
+    source.close();
+  }
+  return { frames, issues: source.issues, interfaces: source.interfaces, stats: source.stats, names: source.names };
+}

@@ -1,0 +1,96 @@
+// What the pcap and pcapng readers share: the FrameSource bookkeeping around one ByteSource.
+
+import type { ByteSource } from './byte-source.js';
+import { CaptureFrame } from './frame.js';
+import type { InterfaceRegistry } from './interfaces.js';
+import type { FrameSource, InterfaceInfo, InterfaceStats, ReadIssue, ReadIssueKind } from './types.js';
+
+/** Issues listed per file (plus one saying more were counted); a corrupt file could report one per record. */
+export const MAX_ISSUES_PER_FILE = 1000;
+
+export abstract class CaptureFileReader implements FrameSource {
+  readonly issues: ReadIssue[] = [];
+  readonly stats: InterfaceStats[] = [];
+  readonly names = new Map<string, string[]>();
+  /** Issues not kept because MAX_ISSUES_PER_FILE was reached. */
+  suppressedIssues = 0;
+  protected readonly frame = new CaptureFrame();
+  protected finished = false;
+  protected frameCount = 0;
+
+  constructor(
+    protected readonly source: ByteSource,
+    readonly fileIndex: number,
+    protected readonly registry: InterfaceRegistry,
+  ) {}
+
+  /** The registry's list: every interface of the run so far, indexed by id. */
+  get interfaces(): readonly InterfaceInfo[] {
+    return this.registry.interfaces;
+  }
+
+  /** Largest window the byte source used, in bytes (for memory checks). */
+  get peakWindowBytes(): number {
+    return this.source.peakWindowBytes;
+  }
+
+  abstract next(): CaptureFrame | null;
+
+  close(): void {
+    this.finished = true;
+    this.source.close();
+  }
+
+  protected report(kind: ReadIssueKind, offset: number, message: string, missingBytes?: number): void {
+    if (this.issues.length >= MAX_ISSUES_PER_FILE) {
+      if (this.suppressedIssues++ === 0) {
+        this.issues.push({
+          kind,
+          fileIndex: this.fileIndex,
+          offset,
+          message: `This file has more problems than the first ${MAX_ISSUES_PER_FILE} listed; the rest are only counted.`,
+        });
+      }
+      return;
+    }
+    const issue: ReadIssue =
+      missingBytes === undefined
+        ? { kind, fileIndex: this.fileIndex, offset, message }
+        : { kind, fileIndex: this.fileIndex, offset, message, missingBytes };
+    this.issues.push(issue);
+  }
+
+  /** Reports a problem after which nothing more can be read from this file. */
+  protected stop(kind: ReadIssueKind, offset: number, message: string, missingBytes?: number): null {
+    this.report(kind, offset, message, missingBytes);
+    this.finished = true;
+    return null;
+  }
+
+  /**
+   * Called when fewer than `needed` bytes remain for the record at the read position:
+   * a clean end when nothing is left, otherwise a 'truncated-record' issue.
+   */
+  protected endOfInput(needed: number, what: string): null {
+    const source = this.source;
+    const present = source.end - source.start;
+    this.finished = true;
+    if (present === 0) return null;
+    return this.stopTruncated(source.fileOffset, present, needed, what);
+  }
+
+  /** The file ends after `present` of the `needed` bytes of the record at `offset`. */
+  protected stopTruncated(offset: number, present: number, needed: number, what: string): null {
+    const missing = needed - present;
+    return this.stop(
+      'truncated-record',
+      offset,
+      `The file ends inside ${what} at byte offset ${offset}: ${present} of its ${needed} bytes are present, ${missing} are missing.`,
+      missing,
+    );
+  }
+
+  protected nextFrameNumber(): number {
+    return ++this.frameCount;
+  }
+}

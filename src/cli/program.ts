@@ -1,0 +1,61 @@
+// dockshark's argument parsing. Commands live in their own modules.
+
+import { Command, InvalidArgumentError } from 'commander';
+import { runDecode, DEFAULT_VXLAN_PORT } from './decode-command.js';
+import { LineWriter, PipeClosed } from './output.js';
+
+function port(value: string, previous: number[]): number[] {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 65535) throw new InvalidArgumentError('a UDP port is a whole number from 1 to 65535.');
+  return [...previous, n];
+}
+
+function count(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('a frame count is a whole number.');
+  return Number(value);
+}
+
+export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: number) => void): Command {
+  const program = new Command();
+  program
+    .name('dockshark')
+    .description('Packet-capture analyzer and trace replayer for container networks.')
+    .showHelpAfterError();
+  program
+    .command('decode')
+    .description('Decode captures (pcap, pcapng, `-i any`) frame by frame. Several files are merged by timestamp; `-` reads standard input.')
+    .argument('<files...>', 'capture files, or - for standard input')
+    .option('--ndjson', 'one JSON object per frame instead of text', false)
+    .option('--vxlan-port <port>', `also decode this UDP port as VXLAN (always ${DEFAULT_VXLAN_PORT}; repeatable, e.g. 8472 for Flannel)`, port, [])
+    .option('-c, --count <n>', 'stop after n frames', count, 0)
+    .action((files: string[], opts: { ndjson: boolean; vxlanPort: number[]; count: number }) => {
+      setExit(runDecode(files, { ndjson: opts.ndjson, vxlanPorts: opts.vxlanPort, count: opts.count }, out, err));
+    });
+  return program;
+}
+
+export function main(argv: string[]): number {
+  const out = new LineWriter(1);
+  const err = new LineWriter(2);
+  let code = 0;
+  try {
+    buildProgram(out, err, (c) => { code = c; }).parse(argv);
+  } catch (e) {
+    if (e instanceof PipeClosed) return 0;
+    // I/O failures (a missing or unreadable file) are the user's to fix: say so in one line.
+    // Anything else is a bug and keeps its stack trace.
+    if (isIoFailure(e)) {
+      err.line(`dockshark: ${(e as Error).message}`);
+      err.flush();
+      return 1;
+    }
+    throw e;
+  }
+  return code;
+}
+
+function isIoFailure(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const code = (e as NodeJS.ErrnoException).code ?? ((e.cause ?? {}) as NodeJS.ErrnoException).code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code);
+}

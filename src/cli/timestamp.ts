@@ -1,0 +1,24 @@
+// Timestamp text. Times stay split in seconds + nanoseconds end to end.
+
+let cachedSec = NaN;
+let cachedPrefix = '';
+
+/** RFC 3339 UTC with nanoseconds: 2026-11-22T21:42:11.767869457Z. */
+export function isoTimestamp(sec: number, nsec: number): string {
+  if (sec !== cachedSec) {
+    const d = new Date(sec * 1000);
+    cachedSec = sec;
+    cachedPrefix = Number.isNaN(d.getTime()) ? `${sec}` : d.toISOString().slice(0, 19);
+  }
+  return cachedPrefix + '.' + String(nsec).padStart(9, '0') + 'Z';
+}
+
+/** Time of day in UTC, HH:MM:SS.ffffff (6 digits) or .fffffffff (9) when the capture has finer units. */
+export function clockTimestamp(sec: number, nsec: number, digits: 6 | 9): string {
+  const day = ((sec % 86400) + 86400) % 86400;
+  const h = Math.floor(day / 3600);
+  const m = Math.floor((day % 3600) / 60);
+  const s = day % 60;
+  const frac = digits === 9 ? String(nsec).padStart(9, '0') : String(Math.floor(nsec / 1000)).padStart(6, '0');
+  return `${h < 10 ? '0' : ''}${h}:${m < 10 ? '0' : ''}${m}:${s < 10 ? '0' : ''}${s}.${frac}`;
+}

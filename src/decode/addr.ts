@@ -1,0 +1,96 @@
+// Address formatting. Addresses travel through the decoders as numbers (a MAC as a
+// 48-bit integer, exact in a double; an IPv4 address as a u32; an IPv6 address as
+// four u32 words) so decoding allocates nothing; strings are made only for output.
+
+const HEX2: string[] = [];
+const DEC: string[] = [];
+for (let i = 0; i < 256; i++) {
+  HEX2.push(i.toString(16).padStart(2, '0'));
+  DEC.push(String(i));
+}
+
+/** A MAC address as an integer: bytes b0..b5 -> b0*2^40 + ... + b5. */
+export type MacNumber = number;
+
+export function readMac(bytes: Uint8Array, offset: number): MacNumber {
+  return (
+    (bytes[offset] * 0x10000 + bytes[offset + 1] * 0x100 + bytes[offset + 2]) * 0x1000000 +
+    (bytes[offset + 3] * 0x10000 + bytes[offset + 4] * 0x100 + bytes[offset + 5])
+  );
+}
+
+/** Lower-case, colon-separated, as tshark and `ip link` print it. */
+export function formatMac(mac: MacNumber): string {
+  const hi = Math.floor(mac / 0x1000000);
+  const lo = mac % 0x1000000;
+  return (
+    HEX2[(hi >>> 16) & 0xff] + ':' + HEX2[(hi >>> 8) & 0xff] + ':' + HEX2[hi & 0xff] + ':' +
+    HEX2[(lo >>> 16) & 0xff] + ':' + HEX2[(lo >>> 8) & 0xff] + ':' + HEX2[lo & 0xff]
+  );
+}
+
+export function parseMac(text: string): MacNumber | null {
+  const m = /^([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})$/i.exec(text);
+  if (!m) return null;
+  let v = 0;
+  for (let i = 1; i <= 6; i++) v = v * 256 + parseInt(m[i], 16);
+  return v;
+}
+
+/** Group bit: set on broadcast and multicast MACs. */
+export function isGroupMac(mac: MacNumber): boolean {
+  return Math.floor(mac / 0x10000000000) % 2 === 1;
+}
+
+export const BROADCAST_MAC: MacNumber = 0xffffffffffff;
+
+export function formatIpv4(addr: number): string {
+  return DEC[addr >>> 24] + '.' + DEC[(addr >>> 16) & 0xff] + '.' + DEC[(addr >>> 8) & 0xff] + '.' + DEC[addr & 0xff];
+}
+
+export function parseIpv4(text: string): number | null {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (!m) return null;
+  let v = 0;
+  for (let i = 1; i <= 4; i++) {
+    const b = Number(m[i]);
+    if (b > 255) return null;
+    v = v * 256 + b;
+  }
+  return v;
+}
+
+/** Bytes as lower-case hex pairs joined by ':' (generic hardware addresses). */
+export function formatHexBytes(bytes: Uint8Array, offset: number, length: number): string {
+  let s = '';
+  for (let i = 0; i < length; i++) s += (i ? ':' : '') + HEX2[bytes[offset + i]];
+  return s;
+}
+
+/** An IPv6 address in RFC 5952 canonical text form. `w` holds four big-endian u32 words. */
+export function formatIpv6(w0: number, w1: number, w2: number, w3: number): string {
+  const g = [w0 >>> 16, w0 & 0xffff, w1 >>> 16, w1 & 0xffff, w2 >>> 16, w2 & 0xffff, w3 >>> 16, w3 & 0xffff];
+  // RFC 5952 section 5: IPv4-mapped addresses keep the dotted quad.
+  if (w0 === 0 && w1 === 0 && w2 === 0xffff) return '::ffff:' + formatIpv4(w3 >>> 0);
+  // Longest run of zero groups (at least two), the first one on a tie (section 4.2.3).
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (g[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  let s = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      s += '::';
+      i += bestLen - 1;
+      continue;
+    }
+    if (s.length > 0 && !s.endsWith(':')) s += ':';
+    s += g[i].toString(16);
+  }
+  return s;
+}

@@ -1,0 +1,148 @@
+// The state one frame's decoding runs in: the bytes, where layers go, pooled
+// records, and the issues met. Protocol decoders are functions
+// `(ctx, offset, end) => Next`: they read bytes [offset, end), append their record,
+// and say which decoder runs next on [ctx.nextOffset, ctx.nextEnd).
+
+import { Ipv4Reassembler } from './ipv4-reassembly.js';
+import type { DecodeIssue, IssueKind, LayerName } from './issues.js';
+import {
+  ArpLayer, DnsLayer, EthLayer, GeneveLayer, Icmpv6Layer, IcmpLayer, Ipv4Layer, Ipv6Layer, LayerList, NullLayer,
+  SllLayer, TcpLayer, UdpLayer, VlanLayer, VxlanLayer,
+} from './layers.js';
+
+/** Which decoder runs next. */
+export const Next = {
+  None: 0,
+  Ethernet: 1,
+  Vlan: 2,
+  Sll: 3,
+  Sll2: 4,
+  Null: 5,
+  Loop: 6,
+  RawIp: 7,
+  Arp: 8,
+  Ipv4: 9,
+  Ipv6: 10,
+  Icmp: 11,
+  Udp: 12,
+  Tcp: 13,
+  Vxlan: 14,
+  Icmpv6: 15,
+  Dns: 16,
+  Ipv4Link: 17,
+  Ipv6Link: 18,
+  Geneve: 19,
+} as const;
+export type NextKind = (typeof Next)[keyof typeof Next];
+
+export type LayerDecoder = (ctx: DecodeContext, offset: number, end: number) => NextKind;
+
+/** IANA's Geneve port (RFC 8926). */
+export const GENEVE_PORT = 6081;
+
+class Pool<T> {
+  private readonly items: T[] = [];
+  private used = 0;
+  constructor(private readonly make: () => T) {}
+  take(): T {
+    if (this.used === this.items.length) this.items.push(this.make());
+    return this.items[this.used++];
+  }
+  reset(): void {
+    this.used = 0;
+  }
+}
+
+export interface DecodeOptions {
+  /** UDP ports decoded as VXLAN (default [4789]). */
+  vxlanPorts?: readonly number[];
+  /** UDP ports decoded as DNS (default [53, 5353, 5355]). */
+  dnsPorts?: readonly number[];
+  /** Verify IPv4 header checksums (default true). */
+  verifyChecksums?: boolean;
+}
+
+export class DecodeContext {
+  bytes: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
+  dv: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  /** Offset in `bytes` that counts as frame offset 0 for issues. */
+  frameStart = 0;
+  /** Set by a decoder for the next one. */
+  nextOffset = 0;
+  nextEnd = 0;
+  /** Where layers are appended: the frame's list, or an ICMP error's quoted list. */
+  target: LayerList = new LayerList();
+  /** > 0 while decoding the quoted datagram inside an ICMP error: lengths there are expected to be cut. */
+  quotedDepth = 0;
+  /** True when the capture cut the frame (caplen < original length): short payloads are expected. */
+  snapTruncated = false;
+  issues: DecodeIssue[] = [];
+  /** Direction and ifindex learnt from an SLL header (the frame's own direction wins when known). */
+  sllPkttype = -1;
+  sllIfindex = -1;
+  /** Capture interface id and timestamp (seconds) of the frame: reassembly keys and expiry. */
+  ifaceId = 0;
+  tsSec = 0;
+  /** Fragments waiting for the rest of their datagram, across frames. */
+  readonly reassembler = new Ipv4Reassembler();
+  /** IPv4/IPv6 payload length known to the network layer, for TCP's payload length; -1 unknown. */
+  ipPayloadLength = -1;
+  /** Runs the decoder chain from `kind` on [offset, end) into `ctx.target` (set by the FrameDecoder). */
+  decodeChain: (kind: NextKind, offset: number, end: number) => void = () => {};
+  /** The EtherType that selected the current decoder (a VLAN tag's TPID). */
+  etherType = 0;
+  /** UDP port -> Next kind (0 = plain data). */
+  readonly udpPorts = new Uint8Array(65536);
+  readonly verifyChecksums: boolean;
+
+  readonly eth = new Pool(() => new EthLayer());
+  readonly vlan = new Pool(() => new VlanLayer());
+  readonly sll = new Pool(() => new SllLayer());
+  readonly nul = new Pool(() => new NullLayer());
+  readonly arp = new Pool(() => new ArpLayer());
+  readonly ipv4 = new Pool(() => new Ipv4Layer());
+  readonly icmp = new Pool(() => new IcmpLayer());
+  readonly udp = new Pool(() => new UdpLayer());
+  readonly vxlan = new Pool(() => new VxlanLayer());
+  readonly geneve = new Pool(() => new GeneveLayer());
+  readonly tcp = new Pool(() => new TcpLayer());
+  readonly ipv6 = new Pool(() => new Ipv6Layer());
+  readonly icmpv6 = new Pool(() => new Icmpv6Layer());
+  readonly dns = new Pool(() => new DnsLayer());
+
+  constructor(options: DecodeOptions = {}) {
+    for (const p of options.dnsPorts ?? [53, 5353, 5355]) this.udpPorts[p] = Next.Dns;
+    this.udpPorts[GENEVE_PORT] = Next.Geneve;
+    for (const p of options.vxlanPorts ?? [4789]) this.udpPorts[p] = Next.Vxlan;
+    this.verifyChecksums = options.verifyChecksums ?? true;
+  }
+
+  /** Start a new frame: all pooled records become free again. */
+  resetPools(): void {
+    this.eth.reset(); this.vlan.reset(); this.sll.reset(); this.nul.reset(); this.arp.reset();
+    this.ipv4.reset(); this.icmp.reset(); this.udp.reset(); this.vxlan.reset(); this.geneve.reset(); this.tcp.reset();
+    this.ipv6.reset(); this.icmpv6.reset(); this.dns.reset();
+  }
+
+  /** Record an issue at an offset in `bytes`. */
+  issue(layer: LayerName, offset: number, kind: IssueKind, message: string): void {
+    this.issues.push({ layer, offset: offset - this.frameStart, kind, message });
+  }
+
+  /**
+   * Record that a header needed `required` bytes at `offset` but only `available` were there.
+   * Inside an ICMP error's quoted datagram, cut headers are normal and are not reported.
+   */
+  truncated(layer: LayerName, offset: number, required: number, available: number, what: string): void {
+    if (this.quotedDepth > 0) return;
+    this.issue(layer, offset, 'truncated',
+      `The ${what} needs ${required} bytes but only ${Math.max(0, available)} were captured.`);
+  }
+
+  /** Continue with `kind` on [offset, end). */
+  then(kind: NextKind, offset: number, end: number): NextKind {
+    this.nextOffset = offset;
+    this.nextEnd = end;
+    return kind;
+  }
+}

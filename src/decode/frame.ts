@@ -1,0 +1,187 @@
+// Decodes whole frames: picks the first decoder from the link type, then runs the
+// chain of protocol decoders, each naming the next. Records are pooled and the
+// DecodedFrame is reused, so steady-state decoding allocates almost nothing.
+
+import { decodeArp } from './arp.js';
+import { DecodeContext, Next, type DecodeOptions, type LayerDecoder, type NextKind } from './context.js';
+import { decodeDns } from './dns.js';
+import { decodeEthernet } from './ethernet.js';
+import { decodeIcmp } from './icmp.js';
+import { decodeIcmpv6 } from './icmpv6.js';
+import { decodeIpv4 } from './ipv4.js';
+import { decodeIpv6 } from './ipv6.js';
+import type { DecodeIssue } from './issues.js';
+import { LayerList } from './layers.js';
+import { decodeGeneve } from './geneve.js';
+import { decodeIpv4Link, decodeIpv6Link, decodeLoop, decodeNull, decodeRawIp } from './null-loopback.js';
+import { decodeSll, decodeSll2 } from './sll.js';
+import { decodeTcp } from './tcp.js';
+import { decodeUdp } from './udp.js';
+import { decodeVlan } from './vlan.js';
+import { decodeVxlan } from './vxlan.js';
+
+/** LINKTYPE_* numbers (duplicated from capture/types.ts on purpose: decode imports nothing from capture). */
+const LINKTYPE_NULL = 0;
+const LINKTYPE_EN10MB = 1;
+const LINKTYPE_RAW = 101;
+const LINKTYPE_LOOP = 108;
+const LINKTYPE_LINUX_SLL = 113;
+const LINKTYPE_IPV4 = 228;
+const LINKTYPE_IPV6 = 229;
+const LINKTYPE_LINUX_SLL2 = 276;
+/** OpenBSD's DLT_RAW value, which some files carry as the link type. */
+const LINKTYPE_RAW_OPENBSD = 14;
+
+/** Upper bound on layers in one frame: stops hostile VXLAN-in-VXLAN nesting. */
+export const MAX_LAYERS = 64;
+
+const DECODERS: (LayerDecoder | null)[] = [];
+DECODERS[Next.None] = null;
+DECODERS[Next.Ethernet] = decodeEthernet;
+DECODERS[Next.Vlan] = decodeVlan;
+DECODERS[Next.Sll] = decodeSll;
+DECODERS[Next.Sll2] = decodeSll2;
+DECODERS[Next.Null] = decodeNull;
+DECODERS[Next.Loop] = decodeLoop;
+DECODERS[Next.RawIp] = decodeRawIp;
+DECODERS[Next.Arp] = decodeArp;
+DECODERS[Next.Ipv4] = decodeIpv4;
+DECODERS[Next.Ipv6] = decodeIpv6;
+DECODERS[Next.Icmp] = decodeIcmp;
+DECODERS[Next.Udp] = decodeUdp;
+DECODERS[Next.Tcp] = decodeTcp;
+DECODERS[Next.Vxlan] = decodeVxlan;
+DECODERS[Next.Icmpv6] = decodeIcmpv6;
+DECODERS[Next.Dns] = decodeDns;
+DECODERS[Next.Ipv4Link] = decodeIpv4Link;
+DECODERS[Next.Ipv6Link] = decodeIpv6Link;
+DECODERS[Next.Geneve] = decodeGeneve;
+
+export function firstDecoderFor(linkType: number): NextKind {
+  switch (linkType) {
+    case LINKTYPE_EN10MB: return Next.Ethernet;
+    case LINKTYPE_LINUX_SLL: return Next.Sll;
+    case LINKTYPE_LINUX_SLL2: return Next.Sll2;
+    case LINKTYPE_NULL: return Next.Null;
+    case LINKTYPE_LOOP: return Next.Loop;
+    case LINKTYPE_RAW:
+    case LINKTYPE_RAW_OPENBSD: return Next.RawIp;
+    case LINKTYPE_IPV4: return Next.Ipv4Link;
+    case LINKTYPE_IPV6: return Next.Ipv6Link;
+    default: return Next.None;
+  }
+}
+
+/** The result of decoding one frame. Reused by the decoder: copy what you keep. */
+export class DecodedFrame {
+  readonly layers = new LayerList();
+  issues: DecodeIssue[] = [];
+  /** 'in'/'out' from the capture (pcapng flags) or the SLL packet type; null when unknown. */
+  direction: 'in' | 'out' | null = null;
+  /** SLL2 interface index, -1 when the link type has none. */
+  ifindex = -1;
+  /** SLL packet type (PACKET_HOST 0 ... PACKET_OUTGOING 4), -1 when the link type has none. */
+  pkttype = -1;
+}
+
+/**
+ * What the decoder needs of a captured frame. A capture reader's RawFrame has this
+ * shape, so it is passed as is (decode/ does not import capture/).
+ */
+export interface FrameInput {
+  /** The captured bytes are data[start, end): no view is made per frame. */
+  data: Uint8Array;
+  start: number;
+  end: number;
+  /** Original length on the wire. */
+  origLen: number;
+  tsSec: number;
+  /** Direction the capture format gave, or null. */
+  direction: 'in' | 'out' | null;
+  iface: {
+    /** Interface id in the run, for IPv4 reassembly keys. */
+    readonly id: number;
+    readonly linkType: number;
+    /** Bytes of frame check sequence at the end of each frame (pcap FCS bits, pcapng if_fcslen). */
+    readonly fcsLength?: number;
+  };
+}
+
+const EMPTY_ISSUES: DecodeIssue[] = [];
+
+export class FrameDecoder {
+  readonly ctx: DecodeContext;
+  private readonly out = new DecodedFrame();
+  // Frames from a reader are views into one chunk buffer: keep one view of the whole
+  // buffer and decode at absolute offsets, instead of a new DataView per frame.
+  private lastBuffer: ArrayBufferLike | null = null;
+  private wholeBytes: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
+  private wholeView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+
+  constructor(options: DecodeOptions = {}) {
+    const ctx = new DecodeContext(options);
+    this.ctx = ctx;
+    ctx.decodeChain = (kind, offset, end) => runChain(ctx, kind, offset, end);
+  }
+
+  decode(frame: FrameInput): DecodedFrame {
+    const ctx = this.ctx;
+    const out = this.out;
+    const data = frame.data;
+    ctx.resetPools();
+    if (data.buffer !== this.lastBuffer) {
+      this.lastBuffer = data.buffer;
+      this.wholeBytes = new Uint8Array(data.buffer);
+      this.wholeView = new DataView(data.buffer);
+    }
+    const start = data.byteOffset + frame.start;
+    let end = data.byteOffset + frame.end;
+    const captured = frame.end - frame.start;
+    // A trailing FCS is not part of the frame's payload; strip it when it was captured.
+    const fcs = frame.iface.fcsLength ?? 0;
+    if (fcs > 0 && captured === frame.origLen && captured >= fcs) end -= fcs;
+    ctx.bytes = this.wholeBytes;
+    ctx.dv = this.wholeView;
+    ctx.frameStart = start;
+    ctx.target = out.layers;
+    ctx.quotedDepth = 0;
+    ctx.snapTruncated = captured < frame.origLen;
+    ctx.sllPkttype = -1;
+    ctx.sllIfindex = -1;
+    ctx.ipPayloadLength = -1;
+    ctx.ifaceId = frame.iface.id;
+    ctx.tsSec = frame.tsSec;
+    ctx.etherType = 0;
+    if (ctx.issues.length > 0) ctx.issues = [];
+    out.layers.clear();
+
+    const linkType = frame.iface.linkType;
+    const first = firstDecoderFor(linkType);
+    if (first === Next.None) {
+      ctx.issue('frame', start, 'unsupported', `Link type ${linkType} is not decoded.`);
+    } else {
+      runChain(ctx, first, start, end);
+    }
+    out.issues = ctx.issues.length > 0 ? ctx.issues : EMPTY_ISSUES;
+    out.pkttype = ctx.sllPkttype;
+    out.ifindex = ctx.sllIfindex;
+    out.direction = frame.direction ?? (ctx.sllPkttype < 0 ? null : ctx.sllPkttype === 4 ? 'out' : 'in');
+    return out;
+  }
+}
+
+function runChain(ctx: DecodeContext, kind: NextKind, offset: number, end: number): void {
+  let next = kind;
+  let start = offset;
+  let stop = end;
+  while (next !== Next.None) {
+    if (ctx.target.count >= MAX_LAYERS) {
+      ctx.issue('frame', start, 'unsupported', `The frame nests more than ${MAX_LAYERS} layers; the rest is not decoded.`);
+      return;
+    }
+    const decoder = DECODERS[next] as LayerDecoder;
+    next = decoder(ctx, start, stop);
+    start = ctx.nextOffset;
+    stop = ctx.nextEnd;
+  }
+}

@@ -1,0 +1,108 @@
+// ICMP for IPv4 (RFC 792; fragmentation needed's next-hop MTU from RFC 1191).
+//
+//  0                   1                   2                   3
+//  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// |     Type      |     Code      |          Checksum             |
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// |  echo/timestamp/info/mask: Identifier  |  Sequence Number     |
+// |  unreachable: unused (16) | Next-Hop MTU (code 4)              |
+// |  redirect: Gateway Internet Address                            |
+// |  parameter problem: Pointer (8) | unused (24)                  |
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// |  error messages: the quoted IPv4 header + at least 8 bytes     |
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+
+import { Next, type DecodeContext, type NextKind } from './context.js';
+import { internetChecksum } from './checksum.js';
+
+export const ICMP_HEADER_LEN = 8;
+export const IcmpField = { TYPE: 0, CODE: 1, CHECKSUM: 2, ID: 4, SEQ: 6, MTU: 6, GATEWAY: 4, POINTER: 4 } as const;
+
+export const IcmpType = {
+  ECHO_REPLY: 0,
+  DEST_UNREACHABLE: 3,
+  SOURCE_QUENCH: 4,
+  REDIRECT: 5,
+  ECHO_REQUEST: 8,
+  TIME_EXCEEDED: 11,
+  PARAMETER_PROBLEM: 12,
+  TIMESTAMP: 13,
+  TIMESTAMP_REPLY: 14,
+  INFO_REQUEST: 15,
+  INFO_REPLY: 16,
+  ADDRESS_MASK_REQUEST: 17,
+  ADDRESS_MASK_REPLY: 18,
+} as const;
+export const ICMP_CODE_FRAG_NEEDED = 4;
+/** How deep ICMP errors may quote ICMP errors (RFC 1122 forbids it; hostile input does it anyway). */
+const MAX_QUOTED_DEPTH = 2;
+
+export function isIcmpError(type: number): boolean {
+  return type === IcmpType.DEST_UNREACHABLE || type === IcmpType.SOURCE_QUENCH || type === IcmpType.REDIRECT ||
+    type === IcmpType.TIME_EXCEEDED || type === IcmpType.PARAMETER_PROBLEM;
+}
+
+function hasIdSeq(type: number): boolean {
+  return type === IcmpType.ECHO_REPLY || type === IcmpType.ECHO_REQUEST || (type >= IcmpType.TIMESTAMP && type <= IcmpType.ADDRESS_MASK_REPLY);
+}
+
+export function decodeIcmp(ctx: DecodeContext, offset: number, end: number): NextKind {
+  const available = end - offset;
+  if (available < ICMP_HEADER_LEN) {
+    // Inside a quoted datagram, 4 bytes still give type/code/checksum; but keep it simple: skip.
+    ctx.truncated('icmp', offset, ICMP_HEADER_LEN, available, 'ICMP header');
+    return Next.None;
+  }
+  const dv = ctx.dv;
+  const icmp = ctx.icmp.take();
+  icmp.offset = offset - ctx.frameStart;
+  icmp.type = ctx.bytes[offset + IcmpField.TYPE];
+  icmp.code = ctx.bytes[offset + IcmpField.CODE];
+  icmp.checksum = dv.getUint16(offset + IcmpField.CHECKSUM);
+  icmp.id = icmp.seq = icmp.mtu = icmp.gateway = icmp.pointer = -1;
+  icmp.quoted.clear();
+  if (hasIdSeq(icmp.type)) {
+    icmp.id = dv.getUint16(offset + IcmpField.ID);
+    icmp.seq = dv.getUint16(offset + IcmpField.SEQ);
+  } else if (icmp.type === IcmpType.DEST_UNREACHABLE && icmp.code === ICMP_CODE_FRAG_NEEDED) {
+    icmp.mtu = dv.getUint16(offset + IcmpField.MTU);
+  } else if (icmp.type === IcmpType.REDIRECT) {
+    icmp.gateway = dv.getUint32(offset + IcmpField.GATEWAY);
+  } else if (icmp.type === IcmpType.PARAMETER_PROBLEM) {
+    icmp.pointer = ctx.bytes[offset + IcmpField.POINTER];
+  }
+  // The checksum covers the whole message; only checkable when all of it was captured.
+  const whole = ctx.ipPayloadLength >= 0 && ctx.quotedDepth === 0 && ctx.ipPayloadLength === available;
+  if (ctx.verifyChecksums && whole) {
+    icmp.checksumOk = internetChecksum(ctx.bytes, offset, available, 0) === 0;
+    if (!icmp.checksumOk) {
+      ctx.issue('icmp', offset + IcmpField.CHECKSUM, 'bad-checksum',
+        `The ICMP checksum 0x${icmp.checksum.toString(16).padStart(4, '0')} does not match the message.`);
+    }
+  } else {
+    icmp.checksumOk = null;
+  }
+  ctx.target.push(icmp);
+
+  if (isIcmpError(icmp.type) && available > ICMP_HEADER_LEN && ctx.quotedDepth < MAX_QUOTED_DEPTH) {
+    decodeQuoted(ctx, icmp.quoted, offset + ICMP_HEADER_LEN, end);
+  }
+  return Next.None;
+}
+
+/** Decode the quoted datagram into `list` with the ordinary decoders, expecting it to be cut short. */
+function decodeQuoted(ctx: DecodeContext, list: import('./layers.js').LayerList, offset: number, end: number): void {
+  const savedTarget = ctx.target;
+  const savedIpPayload = ctx.ipPayloadLength;
+  ctx.target = list;
+  ctx.quotedDepth++;
+  ctx.ipPayloadLength = -1;
+  try {
+    ctx.decodeChain(Next.Ipv4, offset, end);
+  } finally {
+    ctx.quotedDepth--;
+    ctx.target = savedTarget;
+    ctx.ipPayloadLength = savedIpPayload;
+  }
+}

@@ -1,0 +1,8 @@
+// Public surface of the decoders.
+export { FrameDecoder, DecodedFrame, firstDecoderFor, MAX_LAYERS, type FrameInput } from './frame.js';
+export type { DecodeOptions } from './context.js';
+export type { DecodeIssue, IssueKind, LayerName } from './issues.js';
+export * from './layers.js';
+export { layerToJson, layerListToJson, issueToJson, tcpFlagLetters, type LayerJson, type JsonValue } from './json.js';
+export { describeLayers, safeText } from './describe.js';
+export { formatMac, formatIpv4, formatIpv6, parseMac, parseIpv4, isGroupMac, type MacNumber } from './addr.js';

@@ -1,0 +1,215 @@
+// IPv4 header (RFC 791).
+//
+//  0                   1                   2                   3
+//  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// |Version|  IHL  |   DSCP    |ECN|          Total Length         |
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// |         Identification        |0|D|M|     Fragment Offset     |
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// |  Time to Live |    Protocol   |         Header Checksum       |
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// |                       Source Address                          |
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// |                    Destination Address                        |
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// |                    Options (IHL > 5)          |    Padding    |
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+
+import { Next, type DecodeContext, type NextKind } from './context.js';
+import { ipProtoNext } from './dispatch.js';
+import { internetChecksum } from './checksum.js';
+
+export const IPV4_MIN_HEADER_LEN = 20;
+export const Ipv4Field = {
+  VERSION_IHL: 0, TOS: 1, TOTAL_LENGTH: 2, ID: 4, FLAGS_FRAG: 6, TTL: 8, PROTOCOL: 9, CHECKSUM: 10, SRC: 12, DST: 16,
+} as const;
+const FLAG_DF = 0x4000;
+const FLAG_MF = 0x2000;
+const FRAG_OFFSET_MASK = 0x1fff;
+
+export function decodeIpv4(ctx: DecodeContext, offset: number, end: number): NextKind {
+  const available = end - offset;
+  if (available <= 0) {
+    ctx.truncated('ipv4', offset, IPV4_MIN_HEADER_LEN, available, 'IPv4 header');
+    return Next.None;
+  }
+  const dv = ctx.dv;
+  const versionIhl = ctx.bytes[offset + Ipv4Field.VERSION_IHL];
+  const version = versionIhl >>> 4;
+  if (version !== 4) {
+    ctx.issue('ipv4', offset, 'bad-field', `The IP version field is ${version}, not 4.`);
+    return Next.None;
+  }
+  if (available < IPV4_MIN_HEADER_LEN) {
+    ctx.truncated('ipv4', offset, IPV4_MIN_HEADER_LEN, available, 'IPv4 header');
+    decodePartial(ctx, offset, available);
+    return Next.None;
+  }
+  const headerLength = (versionIhl & 0x0f) * 4;
+  if (headerLength < IPV4_MIN_HEADER_LEN) {
+    ctx.issue('ipv4', offset, 'bad-field',
+      `The IPv4 header length is ${headerLength} bytes (IHL ${headerLength / 4}), below the minimum of 20.`);
+    return Next.None;
+  }
+  if (available < headerLength) {
+    ctx.truncated('ipv4', offset, headerLength, available, 'IPv4 header with options');
+    return Next.None;
+  }
+  const ip = ctx.ipv4.take();
+  ip.offset = offset - ctx.frameStart;
+  ip.headerLength = headerLength;
+  const tos = ctx.bytes[offset + Ipv4Field.TOS];
+  ip.dscp = tos >>> 2;
+  ip.ecn = tos & 3;
+  ip.totalLength = dv.getUint16(offset + Ipv4Field.TOTAL_LENGTH);
+  ip.id = dv.getUint16(offset + Ipv4Field.ID);
+  const flagsFrag = dv.getUint16(offset + Ipv4Field.FLAGS_FRAG);
+  ip.df = (flagsFrag & FLAG_DF) !== 0;
+  ip.mf = (flagsFrag & FLAG_MF) !== 0;
+  ip.fragOffset = (flagsFrag & FRAG_OFFSET_MASK) * 8;
+  ip.ttl = ctx.bytes[offset + Ipv4Field.TTL];
+  ip.protocol = ctx.bytes[offset + Ipv4Field.PROTOCOL];
+  ip.checksum = dv.getUint16(offset + Ipv4Field.CHECKSUM);
+  ip.src = dv.getUint32(offset + Ipv4Field.SRC);
+  ip.dst = dv.getUint32(offset + Ipv4Field.DST);
+  ip.optionsLength = headerLength - IPV4_MIN_HEADER_LEN;
+  ip.reassembled = false;
+  ip.fragmentCount = 0;
+  ip.partial = false;
+  ctx.target.push(ip);
+  if (headerLength > IPV4_MIN_HEADER_LEN) checkOptions(ctx, offset + IPV4_MIN_HEADER_LEN, offset + headerLength);
+
+  if (ctx.verifyChecksums) {
+    ip.checksumOk = internetChecksum(ctx.bytes, offset, headerLength, 0) === 0;
+    if (!ip.checksumOk && ctx.quotedDepth === 0) {
+      ctx.issue('ipv4', offset + Ipv4Field.CHECKSUM, 'bad-checksum',
+        `The IPv4 header checksum 0x${ip.checksum.toString(16).padStart(4, '0')} does not match the header.`);
+    }
+  } else {
+    ip.checksumOk = null;
+  }
+
+  // Where the payload ends: Total Length, unless the capture or a TSO/GSO packet says otherwise.
+  let payloadEnd: number;
+  if (ip.totalLength === 0) {
+    payloadEnd = end; // TSO/GSO: the NIC fills Total Length in later (Wireshark's "TSO support").
+  } else if (ip.totalLength < headerLength) {
+    ctx.issue('ipv4', offset + Ipv4Field.TOTAL_LENGTH, 'bad-field',
+      `The IPv4 Total Length ${ip.totalLength} is shorter than the ${headerLength}-byte header.`);
+    return Next.None;
+  } else if (ip.totalLength > available) {
+    if (!ctx.snapTruncated && ctx.quotedDepth === 0) {
+      ctx.issue('ipv4', offset + Ipv4Field.TOTAL_LENGTH, 'bad-field',
+        `The IPv4 Total Length ${ip.totalLength} runs past the ${available} bytes captured for the packet.`);
+    }
+    payloadEnd = end;
+  } else {
+    payloadEnd = offset + ip.totalLength; // bytes after it are link-layer padding
+  }
+  const payloadOffset = offset + headerLength;
+
+  if (ip.mf || ip.fragOffset > 0) {
+    // Inside an ICMP error only the first fragment's transport header is worth decoding.
+    if (ctx.quotedDepth > 0) {
+      if (ip.fragOffset > 0) return Next.None;
+      return ctx.then(ipProtoNext(ip.protocol), payloadOffset, payloadEnd);
+    }
+    return reassemble(ctx, ip, payloadOffset, payloadEnd);
+  }
+  // What the header claims, so ICMP/TCP can tell a whole message from a cut one.
+  ctx.ipPayloadLength = ip.totalLength === 0 ? -1 : ip.totalLength - headerLength;
+  return ctx.then(ipProtoNext(ip.protocol), payloadOffset, payloadEnd);
+}
+
+function reassemble(
+  ctx: DecodeContext,
+  ip: { src: number; dst: number; protocol: number; id: number; mf: boolean; fragOffset: number; totalLength: number; headerLength: number; reassembled: boolean; fragmentCount: number },
+  payloadOffset: number,
+  payloadEnd: number,
+): NextKind {
+  // A fragment the capture cut short cannot be reassembled faithfully.
+  if (ip.totalLength !== 0 && payloadEnd - payloadOffset < ip.totalLength - ip.headerLength) return Next.None;
+  const key = `${ctx.ifaceId}|${ip.src}|${ip.dst}|${ip.protocol}|${ip.id}`;
+  const result = ctx.reassembler.add(key, ip.fragOffset, ip.mf, ctx.bytes.subarray(payloadOffset, payloadEnd), ctx.tsSec);
+  if (result.state === 'pending') return Next.None;
+  if (result.state === 'dropped') {
+    ctx.issue('ipv4', payloadOffset, 'bad-field', result.reason);
+    return Next.None;
+  }
+  ip.reassembled = true;
+  ip.fragmentCount = result.fragmentCount;
+  for (const anomaly of result.anomalies) ctx.issue('ipv4', payloadOffset, 'bad-field', anomaly);
+  // Upper layers now read the reassembled payload. Issue offsets inside it are
+  // reported as if it started where this fragment's payload starts.
+  const payloadFrameOffset = payloadOffset - ctx.frameStart;
+  const payload = result.payload;
+  ctx.bytes = payload;
+  ctx.dv = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  ctx.frameStart = -payloadFrameOffset;
+  ctx.ipPayloadLength = payload.length;
+  return ctx.then(ipProtoNext(ip.protocol), 0, payload.length);
+}
+
+/** What a header cut before 20 bytes still tells (Wireshark shows these fields too); the rest stays -1. */
+function decodePartial(ctx: DecodeContext, offset: number, available: number): void {
+  const has = (field: number, size: number) => available >= field + size;
+  const dv = ctx.dv;
+  const ip = ctx.ipv4.take();
+  ip.offset = offset - ctx.frameStart;
+  ip.partial = true;
+  ip.headerLength = (ctx.bytes[offset] & 0x0f) * 4;
+  const tos = has(Ipv4Field.TOS, 1) ? ctx.bytes[offset + Ipv4Field.TOS] : -1;
+  ip.dscp = tos < 0 ? -1 : tos >>> 2;
+  ip.ecn = tos < 0 ? -1 : tos & 3;
+  ip.totalLength = has(Ipv4Field.TOTAL_LENGTH, 2) ? dv.getUint16(offset + Ipv4Field.TOTAL_LENGTH) : -1;
+  ip.id = has(Ipv4Field.ID, 2) ? dv.getUint16(offset + Ipv4Field.ID) : -1;
+  const flagsFrag = has(Ipv4Field.FLAGS_FRAG, 2) ? dv.getUint16(offset + Ipv4Field.FLAGS_FRAG) : -1;
+  ip.df = flagsFrag >= 0 && (flagsFrag & FLAG_DF) !== 0;
+  ip.mf = flagsFrag >= 0 && (flagsFrag & FLAG_MF) !== 0;
+  ip.fragOffset = flagsFrag < 0 ? -1 : (flagsFrag & FRAG_OFFSET_MASK) * 8;
+  ip.ttl = has(Ipv4Field.TTL, 1) ? ctx.bytes[offset + Ipv4Field.TTL] : -1;
+  ip.protocol = has(Ipv4Field.PROTOCOL, 1) ? ctx.bytes[offset + Ipv4Field.PROTOCOL] : -1;
+  ip.checksum = has(Ipv4Field.CHECKSUM, 2) ? dv.getUint16(offset + Ipv4Field.CHECKSUM) : -1;
+  ip.checksumOk = null;
+  ip.src = has(Ipv4Field.SRC, 4) ? dv.getUint32(offset + Ipv4Field.SRC) : -1;
+  ip.dst = -1;
+  ip.optionsLength = 0;
+  ip.reassembled = false;
+  ip.fragmentCount = 0;
+  ctx.target.push(ip);
+}
+
+/**
+ * Options (RFC 791 section 3.1): EOL (0) and NOP (1) are one byte, every other
+ * option is type, length (counting both), data. A length below 2, past the header,
+ * or wrong for a fixed-size option is malformed, as Wireshark reports it.
+ */
+const FIXED_OPTION_LENGTHS: Record<number, number> = {
+  130: 11, // Security (RFC 1108)
+  136: 4, // Stream ID
+  148: 4, // Router Alert (RFC 2113)
+};
+const OPTION_EOL = 0;
+const OPTION_NOP = 1;
+
+function checkOptions(ctx: DecodeContext, start: number, end: number): void {
+  let o = start;
+  while (o < end) {
+    const type = ctx.bytes[o];
+    if (type === OPTION_EOL) return;
+    if (type === OPTION_NOP) { o++; continue; }
+    if (o + 1 >= end) {
+      ctx.issue('ipv4', o, 'bad-field', `IPv4 option ${type} has no room for its length byte in the header.`);
+      return;
+    }
+    const length = ctx.bytes[o + 1];
+    const fixed = FIXED_OPTION_LENGTHS[type];
+    if (length < 2 || o + length > end || (fixed !== undefined && length !== fixed)) {
+      const rule = fixed !== undefined ? `must be ${fixed}` : `must be at least 2 and fit the ${end - o} bytes left in the header`;
+      ctx.issue('ipv4', o + 1, 'bad-field', `IPv4 option ${type} has length ${length}, which ${rule}.`);
+      return;
+    }
+    o += length;
+  }
+}

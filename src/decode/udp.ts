@@ -1,0 +1,64 @@
+// UDP (RFC 768).
+//
+//  0                   1                   2                   3
+//  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// |          Source Port          |       Destination Port        |
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// |            Length             |           Checksum            |
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// The payload goes to VXLAN, Geneve or DNS by port (the lower port is tried first, as Wireshark does).
+
+import { Next, type DecodeContext, type NextKind } from './context.js';
+
+export const UDP_HEADER_LEN = 8;
+export const UdpField = { SPORT: 0, DPORT: 2, LENGTH: 4, CHECKSUM: 6 } as const;
+
+export function decodeUdp(ctx: DecodeContext, offset: number, end: number): NextKind {
+  const available = end - offset;
+  const dv = ctx.dv;
+  if (available < UDP_HEADER_LEN) {
+    ctx.truncated('udp', offset, UDP_HEADER_LEN, available, 'UDP header');
+    // Ports that were captured are still worth a record (Wireshark shows them too).
+    if (available >= 2) {
+      const cut = ctx.udp.take();
+      cut.offset = offset - ctx.frameStart;
+      cut.sport = dv.getUint16(offset + UdpField.SPORT);
+      cut.dport = available >= 4 ? dv.getUint16(offset + UdpField.DPORT) : -1;
+      cut.length = available >= 6 ? dv.getUint16(offset + UdpField.LENGTH) : -1;
+      cut.checksum = -1;
+      ctx.target.push(cut);
+    }
+    return Next.None;
+  }
+  const udp = ctx.udp.take();
+  udp.offset = offset - ctx.frameStart;
+  udp.sport = dv.getUint16(offset + UdpField.SPORT);
+  udp.dport = dv.getUint16(offset + UdpField.DPORT);
+  udp.length = dv.getUint16(offset + UdpField.LENGTH);
+  udp.checksum = dv.getUint16(offset + UdpField.CHECKSUM);
+  ctx.target.push(udp);
+  let payloadEnd = end;
+  if (udp.length < UDP_HEADER_LEN) {
+    // Length 0 is how jumbograms and GSO super-packets leave it; use what was captured.
+    if (udp.length !== 0) {
+      ctx.issue('udp', offset + UdpField.LENGTH, 'bad-field',
+        `UDP Length ${udp.length} is shorter than the 8-byte UDP header.`);
+      return Next.None;
+    }
+  } else if (udp.length > available) {
+    if (!ctx.snapTruncated && ctx.quotedDepth === 0) {
+      ctx.issue('udp', offset + UdpField.LENGTH, 'bad-field',
+        `UDP Length ${udp.length} runs past the ${available} bytes the IP packet holds.`);
+    }
+  } else {
+    payloadEnd = offset + udp.length;
+  }
+  const low = udp.sport < udp.dport ? udp.sport : udp.dport;
+  const high = udp.sport < udp.dport ? udp.dport : udp.sport;
+  const next = ctx.udpPorts[low] || ctx.udpPorts[high];
+  // No payload by the UDP Length: nothing to decode. (A payload the capture cut is
+  // handed on, so the next decoder reports the truncation.)
+  if (next === Next.None || udp.length === UDP_HEADER_LEN) return Next.None;
+  return ctx.then(next as NextKind, offset + UDP_HEADER_LEN, payloadEnd);
+}

@@ -1,0 +1,33 @@
+// IEEE 802.1Q / 802.1ad VLAN tag (the 4 bytes after a TPID of 0x8100, 0x88a8 or 0x9100).
+//
+//  0                   1                   2                   3
+//  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// | PCP |D|        VLAN ID        |      EtherType / Length       |
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// The TPID itself is the previous header's type field. Tags stack (QinQ and deeper).
+
+import { Next, type DecodeContext, type NextKind } from './context.js';
+import { etherTypeNext, MAX_8023_LENGTH } from './dispatch.js';
+
+export const VLAN_TAG_LEN = 4;
+export const VlanField = { TCI: 0, TYPE: 2 } as const;
+
+export function decodeVlan(ctx: DecodeContext, offset: number, end: number): NextKind {
+  if (end - offset < VLAN_TAG_LEN) {
+    ctx.truncated('vlan', offset, VLAN_TAG_LEN, end - offset, '802.1Q tag');
+    return Next.None;
+  }
+  const tag = ctx.vlan.take();
+  tag.offset = offset - ctx.frameStart;
+  tag.tpid = ctx.etherType;
+  const tci = ctx.dv.getUint16(offset + VlanField.TCI);
+  tag.pcp = tci >>> 13;
+  tag.dei = (tci >>> 12) & 1;
+  tag.id = tci & 0x0fff;
+  tag.type = ctx.dv.getUint16(offset + VlanField.TYPE);
+  ctx.target.push(tag);
+  if (tag.type <= MAX_8023_LENGTH) return Next.None;
+  ctx.etherType = tag.type;
+  return ctx.then(etherTypeNext(tag.type), offset + VLAN_TAG_LEN, end);
+}
