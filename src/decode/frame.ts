@@ -114,7 +114,9 @@ export class FrameDecoder {
   private readonly out = new DecodedFrame();
   // Frames from a reader are views into one chunk buffer: keep one view of the whole
   // buffer and decode at absolute offsets, instead of a new DataView per frame.
-  private lastBuffer: ArrayBufferLike | null = null;
+  // (Reading `.buffer`/`.byteOffset` of a typed array costs more than comparing the array.)
+  private lastData: Uint8Array | null = null;
+  private lastByteOffset = 0;
   private wholeBytes: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
   private wholeView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 
@@ -129,13 +131,14 @@ export class FrameDecoder {
     const out = this.out;
     const data = frame.data;
     ctx.resetPools();
-    if (data.buffer !== this.lastBuffer) {
-      this.lastBuffer = data.buffer;
+    if (data !== this.lastData) {
+      this.lastData = data;
+      this.lastByteOffset = data.byteOffset;
       this.wholeBytes = new Uint8Array(data.buffer);
       this.wholeView = new DataView(data.buffer);
     }
-    const start = data.byteOffset + frame.start;
-    let end = data.byteOffset + frame.end;
+    const start = this.lastByteOffset + frame.start;
+    let end = this.lastByteOffset + frame.end;
     const captured = frame.end - frame.start;
     // A trailing FCS is not part of the frame's payload; strip it when it was captured.
     const fcs = frame.iface.fcsLength ?? 0;

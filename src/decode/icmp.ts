@@ -75,7 +75,7 @@ export function decodeIcmp(ctx: DecodeContext, offset: number, end: number): Nex
   // The checksum covers the whole message; only checkable when all of it was captured.
   const whole = ctx.ipPayloadLength >= 0 && ctx.quotedDepth === 0 && ctx.ipPayloadLength === available;
   if (ctx.verifyChecksums && whole) {
-    icmp.checksumOk = internetChecksum(ctx.bytes, offset, available, 0) === 0;
+    icmp.checksumOk = internetChecksum(ctx.dv, offset, available, 0) === 0;
     if (!icmp.checksumOk) {
       ctx.issue('icmp', offset + IcmpField.CHECKSUM, 'bad-checksum',
         `The ICMP checksum 0x${icmp.checksum.toString(16).padStart(4, '0')} does not match the message.`);

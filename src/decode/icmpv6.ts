@@ -65,7 +65,7 @@ const ND_LLADDR_OPTION_LEN = 8;
 const ND_MTU_OPTION_LEN = 8;
 const ND_MTU_OFFSET = 4;
 const NA_FLAGS_MASK = 0xe0;
-/** A larger message would overflow the 32-bit sum in internetChecksum; it cannot occur without a jumbogram. */
+/** Longer messages need a jumbogram; they are not checked. */
 const MAX_CHECKED_LENGTH = 65535;
 /** How deep ICMPv6 errors may quote ICMPv6 errors (RFC 4443 section 2.4 (e.1) forbids it; hostile input does it anyway). */
 const MAX_QUOTED_DEPTH = 2;
@@ -137,7 +137,7 @@ export function decodeIcmpv6(ctx: DecodeContext, offset: number, end: number): N
     }
     if (checkable) {
       const sum = ipv6PseudoHeaderSum(carrier, available, ICMPV6_PROTOCOL);
-      icmp.checksumOk = internetChecksum(bytes, offset, available, sum) === 0;
+      icmp.checksumOk = internetChecksum(ctx.dv, offset, available, sum) === 0;
       if (!icmp.checksumOk) {
         ctx.issue('icmpv6', offset + Icmpv6Field.CHECKSUM, 'bad-checksum',
           `The ICMPv6 checksum 0x${icmp.checksum.toString(16).padStart(4, '0')} does not match the message and its IPv6 pseudo-header.`);

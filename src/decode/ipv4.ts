@@ -19,6 +19,7 @@
 import { Next, type DecodeContext, type NextKind } from './context.js';
 import { ipProtoNext } from './dispatch.js';
 import { internetChecksum } from './checksum.js';
+import type { Ipv4Layer } from './layers.js';
 
 export const IPV4_MIN_HEADER_LEN = 20;
 export const Ipv4Field = {
@@ -81,7 +82,7 @@ export function decodeIpv4(ctx: DecodeContext, offset: number, end: number): Nex
   if (headerLength > IPV4_MIN_HEADER_LEN) checkOptions(ctx, offset + IPV4_MIN_HEADER_LEN, offset + headerLength);
 
   if (ctx.verifyChecksums) {
-    ip.checksumOk = internetChecksum(ctx.bytes, offset, headerLength, 0) === 0;
+    ip.checksumOk = internetChecksum(ctx.dv, offset, headerLength, 0) === 0;
     if (!ip.checksumOk && ctx.quotedDepth === 0) {
       ctx.issue('ipv4', offset + Ipv4Field.CHECKSUM, 'bad-checksum',
         `The IPv4 header checksum 0x${ip.checksum.toString(16).padStart(4, '0')} does not match the header.`);
@@ -122,16 +123,17 @@ export function decodeIpv4(ctx: DecodeContext, offset: number, end: number): Nex
   return ctx.then(ipProtoNext(ip.protocol), payloadOffset, payloadEnd);
 }
 
-function reassemble(
-  ctx: DecodeContext,
-  ip: { src: number; dst: number; protocol: number; id: number; mf: boolean; fragOffset: number; totalLength: number; headerLength: number; reassembled: boolean; fragmentCount: number },
-  payloadOffset: number,
-  payloadEnd: number,
-): NextKind {
+const fragmentId = { src: 0, dst: 0, protocol: 0, id: 0, iface: 0 };
+
+function reassemble(ctx: DecodeContext, ip: Ipv4Layer, payloadOffset: number, payloadEnd: number): NextKind {
   // A fragment the capture cut short cannot be reassembled faithfully.
   if (ip.totalLength !== 0 && payloadEnd - payloadOffset < ip.totalLength - ip.headerLength) return Next.None;
-  const key = `${ctx.ifaceId}|${ip.src}|${ip.dst}|${ip.protocol}|${ip.id}`;
-  const result = ctx.reassembler.add(key, ip.fragOffset, ip.mf, ctx.bytes.subarray(payloadOffset, payloadEnd), ctx.tsSec);
+  fragmentId.src = ip.src;
+  fragmentId.dst = ip.dst;
+  fragmentId.protocol = ip.protocol;
+  fragmentId.id = ip.id;
+  fragmentId.iface = ctx.ifaceId;
+  const result = ctx.reassembler.add(fragmentId, ip.fragOffset, ip.mf, ctx.bytes, payloadOffset, payloadEnd, ctx.tsSec);
   if (result.state === 'pending') return Next.None;
   if (result.state === 'dropped') {
     ctx.issue('ipv4', payloadOffset, 'bad-field', result.reason);
