@@ -1,0 +1,91 @@
+// The contract between the analysis pipeline and its engines.
+//
+// An engine is a deterministic state machine over the frame sequence: `step` reads
+// one frame (and nothing else: no clock, no I/O, no randomness) and appends the
+// typed changes it made to its state. The same frames in the same order always give
+// the same state and the same changes, so the replay (a later issue) can checkpoint
+// with `clone()` and step again. Frames arrive in timestamp order.
+
+import type { JsonValue, Layer, LayerList } from '../decode/index.js';
+import type { Topology } from '../topology/model.js';
+
+/** How this frame relates to other captured copies of the same frame (see copies.ts). */
+export interface CopyInfo {
+  /** Frame number of the first copy seen (this frame's own number when it is the first). */
+  readonly firstNo: number;
+  /** Capture interface name of the first copy (null when unknown). */
+  readonly firstIface: string | null;
+  /** True when an earlier copy of the same frame was already seen on another interface. */
+  readonly isCopy: boolean;
+}
+
+/** One decoded frame as the engines see it. `layers` is pooled: copy what you keep. */
+export interface AnalysisFrame {
+  /** Frame number in the input (the reader's numbering, what `decode` prints). */
+  readonly no: number;
+  readonly tsSec: number;
+  readonly tsNsec: number;
+  /** Capture interface id of the run. */
+  readonly ifaceId: number;
+  /**
+   * Name of the interface the frame was captured on: pcapng if_name, or an SLL2
+   * ifindex resolved through the topology; null when the capture does not say.
+   */
+  readonly iface: string | null;
+  /** SLL2 interface index, -1 when the link type has none. */
+  readonly ifindex: number;
+  /** 'in' received on `iface`, 'out' sent on it; null when the capture does not say. */
+  readonly direction: 'in' | 'out' | null;
+  readonly layers: LayerList;
+  readonly copy: CopyInfo;
+}
+
+/** A change an engine made: `frame` is the frame number that caused it. */
+export interface Change {
+  readonly frame: number;
+  /** Namespaced kind: 'fdb.learn', 'fdb.move', 'arp.new', 'nat.new', 'tunnel.new', ... */
+  readonly kind: string;
+  readonly [key: string]: JsonValue;
+}
+
+export interface EngineOptions {
+  readonly topology: Topology;
+  /** Bridge FDB ageing time in seconds (Linux default 300). */
+  readonly ageingSeconds: number;
+  /** UDP ports decoded as VXLAN. */
+  readonly vxlanPorts: readonly number[];
+}
+
+export interface Engine {
+  readonly name: string;
+  /** Process one frame, appending the changes it causes to `out`. */
+  step(frame: AnalysisFrame, out: Change[]): void;
+  /** The engine's part of the `analyze --json` report: plain JSON, stable order. */
+  report(): JsonValue;
+  /** An independent copy of the engine and its state (replay checkpoints). */
+  clone(): Engine;
+}
+
+/** The layers of a frame as a plain array view (no copy of the records). */
+export function layersOf(frame: AnalysisFrame): readonly Layer[] {
+  const list = frame.layers;
+  return list.count === list.items.length ? list.items : list.items.slice(0, list.count);
+}
+
+/** The first layer of a protocol at or after index `from`, with its index; null when absent. */
+export function findLayer<P extends Layer['proto']>(
+  frame: AnalysisFrame,
+  proto: P,
+  from = 0,
+): { layer: Extract<Layer, { proto: P }>; index: number } | null {
+  const list = frame.layers;
+  for (let i = from; i < list.count; i++) {
+    const l = list.items[i];
+    if (l.proto === proto) return { layer: l as Extract<Layer, { proto: P }>, index: i };
+  }
+  return null;
+}
+
+export function timestampSeconds(frame: AnalysisFrame): number {
+  return frame.tsSec + frame.tsNsec / 1e9;
+}

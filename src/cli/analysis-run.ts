@@ -1,0 +1,43 @@
+// Glue from capture files to the analysis pipeline: open (merged by time), put in
+// true timestamp order, decode and run the engines. Used by `analyze` and by tests.
+
+import { readFileSync } from 'node:fs';
+import { openCaptures } from '../capture/open.js';
+import { TimeOrderedSource } from '../capture/reorder.js';
+import type { ReadIssue } from '../capture/types.js';
+import { AnalysisPipeline, type PipelineOptions } from '../analysis/pipeline.js';
+import type { Engine, EngineOptions } from '../analysis/types.js';
+import { parseIpLinkJson } from '../topology/ip-link.js';
+import { Topology } from '../topology/model.js';
+
+export interface AnalysisRun {
+  pipeline: AnalysisPipeline;
+  readIssues: readonly ReadIssue[];
+  /** Frames the reorder window could not put back in time order. */
+  lateFrames: number;
+}
+
+export function loadTopology(paths: readonly string[]): Topology {
+  return Topology.merge(paths.map((p) => parseIpLinkJson(readFileSync(p, 'utf8'), p)));
+}
+
+export function runAnalysis(
+  files: readonly string[],
+  makeEngines: (options: EngineOptions) => Engine[],
+  options: PipelineOptions & { topologyFiles?: readonly string[] } = {},
+): AnalysisRun {
+  const topology = loadTopology(options.topologyFiles ?? []);
+  const engineOptions: EngineOptions = {
+    topology,
+    ageingSeconds: options.ageingSeconds ?? 300,
+    vxlanPorts: options.vxlanPorts ?? [4789],
+  };
+  const pipeline = new AnalysisPipeline(makeEngines(engineOptions), options, topology);
+  const source = new TimeOrderedSource(openCaptures(files));
+  try {
+    for (let raw = source.next(); raw !== null; raw = source.next()) pipeline.push(raw);
+  } finally {
+    source.close();
+  }
+  return { pipeline, readIssues: source.issues, lateFrames: source.lateFrames };
+}
