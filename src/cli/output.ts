@@ -14,26 +14,38 @@ export class PipeClosed extends Error {
 }
 
 export class LineWriter {
-  private parts: string[] = [];
-  private size = 0;
+  // Lines are encoded straight into one reused buffer: no join, no per-flush Buffer.
+  private readonly buffer = Buffer.allocUnsafe(FLUSH_AT + 64 * 1024);
+  private used = 0;
   constructor(private readonly fd: number) {}
 
   line(text: string): void {
-    this.parts.push(text, '\n');
-    this.size += text.length + 1;
-    if (this.size >= FLUSH_AT) this.flush();
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+    if (this.used + text.length * 3 + 1 > this.buffer.length) {
+      this.flush();
+      if (text.length * 3 + 1 > this.buffer.length) {
+        this.writeAll(Buffer.from(text + '\n', 'utf8'));
+        return;
+      }
+    }
+    this.used += this.buffer.write(text, this.used, 'utf8');
+    this.buffer[this.used++] = 0x0a;
+    if (this.used >= FLUSH_AT) this.flush();
   }
 
   flush(): void {
-    if (this.parts.length === 0) return;
-    const data = this.parts.join('');
-    this.parts = [];
-    this.size = 0;
-    let buf = Buffer.from(data, 'utf8');
-    while (buf.length > 0) {
+    if (this.used === 0) return;
+    const data = this.buffer.subarray(0, this.used);
+    this.used = 0;
+    this.writeAll(data);
+  }
+
+  private writeAll(data: Uint8Array): void {
+    let rest = data;
+    while (rest.length > 0) {
       let written: number;
       try {
-        written = writeSync(this.fd, buf);
+        written = writeSync(this.fd, rest);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'EPIPE') throw new PipeClosed();
@@ -43,7 +55,7 @@ export class LineWriter {
         }
         throw err;
       }
-      buf = buf.subarray(written);
+      rest = rest.subarray(written);
     }
   }
 }

@@ -13,12 +13,19 @@ export function isoTimestamp(sec: number, nsec: number): string {
   return cachedPrefix + '.' + String(nsec).padStart(9, '0') + 'Z';
 }
 
+let clockSec = NaN;
+let clockPrefix = '';
+
 /** Time of day in UTC, HH:MM:SS.ffffff (6 digits) or .fffffffff (9) when the capture has finer units. */
 export function clockTimestamp(sec: number, nsec: number, digits: 6 | 9): string {
-  const day = ((sec % 86400) + 86400) % 86400;
-  const h = Math.floor(day / 3600);
-  const m = Math.floor((day % 3600) / 60);
-  const s = day % 60;
+  if (sec !== clockSec) {
+    const day = ((sec % 86400) + 86400) % 86400;
+    const h = Math.floor(day / 3600);
+    const m = Math.floor((day % 3600) / 60);
+    const s = day % 60;
+    clockSec = sec;
+    clockPrefix = `${h < 10 ? '0' : ''}${h}:${m < 10 ? '0' : ''}${m}:${s < 10 ? '0' : ''}${s}.`;
+  }
   const frac = digits === 9 ? String(nsec).padStart(9, '0') : String(Math.floor(nsec / 1000)).padStart(6, '0');
-  return `${h < 10 ? '0' : ''}${h}:${m < 10 ? '0' : ''}${m}:${s < 10 ? '0' : ''}${s}.${frac}`;
+  return clockPrefix + frac;
 }

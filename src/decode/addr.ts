@@ -19,8 +19,24 @@ export function readMac(bytes: Uint8Array, offset: number): MacNumber {
   );
 }
 
+// A capture holds few distinct addresses and prints them over and over: remember the
+// text of recent ones (bounded: the cache is dropped when it fills).
+const CACHE_LIMIT = 4096;
+const macTexts = new Map<number, string>();
+const ipv4Texts = new Map<number, string>();
+
 /** Lower-case, colon-separated, as tshark and `ip link` print it. */
 export function formatMac(mac: MacNumber): string {
+  let text = macTexts.get(mac);
+  if (text === undefined) {
+    if (macTexts.size >= CACHE_LIMIT) macTexts.clear();
+    text = macText(mac);
+    macTexts.set(mac, text);
+  }
+  return text;
+}
+
+function macText(mac: MacNumber): string {
   const hi = Math.floor(mac / 0x1000000);
   const lo = mac % 0x1000000;
   return (
@@ -45,6 +61,16 @@ export function isGroupMac(mac: MacNumber): boolean {
 export const BROADCAST_MAC: MacNumber = 0xffffffffffff;
 
 export function formatIpv4(addr: number): string {
+  let text = ipv4Texts.get(addr);
+  if (text === undefined) {
+    if (ipv4Texts.size >= CACHE_LIMIT) ipv4Texts.clear();
+    text = ipv4Text(addr);
+    ipv4Texts.set(addr, text);
+  }
+  return text;
+}
+
+function ipv4Text(addr: number): string {
   return DEC[addr >>> 24] + '.' + DEC[(addr >>> 16) & 0xff] + '.' + DEC[(addr >>> 8) & 0xff] + '.' + DEC[addr & 0xff];
 }
 

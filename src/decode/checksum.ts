@@ -4,20 +4,24 @@
 
 /**
  * `initial` lets callers add a pseudo-header sum. Returns the folded, complemented
- * 16-bit result. Adds whole 32-bit words read through the DataView (one's complement
- * addition is associative, RFC 1071 section 2); a double holds the sum exactly for
- * any IP packet.
+ * 16-bit result. Reads 32-bit words through the DataView and adds their 16-bit
+ * halves into two small-integer sums (one's complement addition is associative,
+ * RFC 1071 section 2); each stays below 2^31 for any IP packet.
  */
 export function internetChecksum(dv: DataView, offset: number, length: number, initial: number): number {
-  let sum = initial;
+  let high = 0;
+  let low = initial | 0;
   let i = offset;
   const end4 = offset + (length & ~3);
-  for (; i < end4; i += 4) sum += dv.getUint32(i);
-  // Each 32-bit word counts as its two 16-bit halves: fold the high halves down.
-  sum = (sum % 0x10000) + Math.floor(sum / 0x10000);
+  for (; i < end4; i += 4) {
+    const word = dv.getUint32(i);
+    high = (high + (word >>> 16)) | 0;
+    low = (low + (word & 0xffff)) | 0;
+  }
   const end = offset + length;
-  if (i + 1 < end) { sum += dv.getUint16(i); i += 2; }
-  if (i < end) sum += dv.getUint8(i) << 8; // odd length: pad with a zero byte
-  while (sum > 0xffff) sum = (sum % 0x10000) + Math.floor(sum / 0x10000);
+  if (i + 1 < end) { high += dv.getUint16(i); i += 2; }
+  if (i < end) high += dv.getUint8(i) << 8; // odd length: pad with a zero byte
+  let sum = high + low;
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
   return ~sum & 0xffff;
 }

@@ -43,8 +43,10 @@ export const GENEVE_PORT = 6081;
 class Pool<T> {
   private readonly items: T[] = [];
   private used = 0;
-  constructor(private readonly make: () => T) {}
+  /** `dirty` collects the pools that handed out records in the current frame: only they need resetting. */
+  constructor(private readonly make: () => T, private readonly dirty: Pool<unknown>[]) {}
   take(): T {
+    if (this.used === 0) this.dirty.push(this);
     if (this.used === this.items.length) this.items.push(this.make());
     return this.items[this.used++];
   }
@@ -95,20 +97,21 @@ export class DecodeContext {
   readonly udpPorts = new Uint8Array(65536);
   readonly verifyChecksums: boolean;
 
-  readonly eth = new Pool(() => new EthLayer());
-  readonly vlan = new Pool(() => new VlanLayer());
-  readonly sll = new Pool(() => new SllLayer());
-  readonly nul = new Pool(() => new NullLayer());
-  readonly arp = new Pool(() => new ArpLayer());
-  readonly ipv4 = new Pool(() => new Ipv4Layer());
-  readonly icmp = new Pool(() => new IcmpLayer());
-  readonly udp = new Pool(() => new UdpLayer());
-  readonly vxlan = new Pool(() => new VxlanLayer());
-  readonly geneve = new Pool(() => new GeneveLayer());
-  readonly tcp = new Pool(() => new TcpLayer());
-  readonly ipv6 = new Pool(() => new Ipv6Layer());
-  readonly icmpv6 = new Pool(() => new Icmpv6Layer());
-  readonly dns = new Pool(() => new DnsLayer());
+  private readonly dirtyPools: Pool<unknown>[] = [];
+  readonly eth = new Pool(() => new EthLayer(), this.dirtyPools);
+  readonly vlan = new Pool(() => new VlanLayer(), this.dirtyPools);
+  readonly sll = new Pool(() => new SllLayer(), this.dirtyPools);
+  readonly nul = new Pool(() => new NullLayer(), this.dirtyPools);
+  readonly arp = new Pool(() => new ArpLayer(), this.dirtyPools);
+  readonly ipv4 = new Pool(() => new Ipv4Layer(), this.dirtyPools);
+  readonly icmp = new Pool(() => new IcmpLayer(), this.dirtyPools);
+  readonly udp = new Pool(() => new UdpLayer(), this.dirtyPools);
+  readonly vxlan = new Pool(() => new VxlanLayer(), this.dirtyPools);
+  readonly geneve = new Pool(() => new GeneveLayer(), this.dirtyPools);
+  readonly tcp = new Pool(() => new TcpLayer(), this.dirtyPools);
+  readonly ipv6 = new Pool(() => new Ipv6Layer(), this.dirtyPools);
+  readonly icmpv6 = new Pool(() => new Icmpv6Layer(), this.dirtyPools);
+  readonly dns = new Pool(() => new DnsLayer(), this.dirtyPools);
 
   constructor(options: DecodeOptions = {}) {
     for (const p of options.dnsPorts ?? [53, 5353, 5355]) this.udpPorts[p] = Next.Dns;
@@ -117,11 +120,11 @@ export class DecodeContext {
     this.verifyChecksums = options.verifyChecksums ?? true;
   }
 
-  /** Start a new frame: all pooled records become free again. */
+  /** Start a new frame: the records handed out for the last one become free again. */
   resetPools(): void {
-    this.eth.reset(); this.vlan.reset(); this.sll.reset(); this.nul.reset(); this.arp.reset();
-    this.ipv4.reset(); this.icmp.reset(); this.udp.reset(); this.vxlan.reset(); this.geneve.reset(); this.tcp.reset();
-    this.ipv6.reset(); this.icmpv6.reset(); this.dns.reset();
+    const dirty = this.dirtyPools;
+    for (let i = 0; i < dirty.length; i++) dirty[i].reset();
+    dirty.length = 0;
   }
 
   /** Record an issue at an offset in `bytes`. */

@@ -14,9 +14,15 @@ const ETHERTYPE_NAMES: Record<number, string> = {
 
 const hex4 = (n: number): string => '0x' + n.toString(16).padStart(4, '0');
 
+const etherTypeTexts = new Map<number, string>();
 function etherTypeText(type: number): string {
-  const name = ETHERTYPE_NAMES[type];
-  return name ? `ethertype ${name} (${hex4(type)})` : `ethertype Unknown (${hex4(type)})`;
+  let text = etherTypeTexts.get(type);
+  if (text === undefined) {
+    const name = ETHERTYPE_NAMES[type] ?? 'Unknown';
+    text = `ethertype ${name} (${hex4(type)})`;
+    etherTypeTexts.set(type, text);
+  }
+  return text;
 }
 
 /** Escape C0/C1 control characters and DEL so capture-supplied text cannot drive the terminal. */
@@ -86,8 +92,16 @@ function transportText(l: UdpLayer | TcpLayer): string {
   return s + `, length ${l.payloadLength}`;
 }
 
+/**
+ * Set by a layer whose text is only a prefix for the next layer's ("a > b: "), so
+ * describeLayers appends the next text directly instead of after ": ". (Checking the
+ * string's end instead would flatten the growing string on every layer.)
+ */
+let openEnded = false;
+
 /** Address part "a > b: " of an IP layer, with ports when a UDP/TCP header follows. */
 function ipPrefix(src: string, dst: string, next: Layer | undefined): string {
+  openEnded = true;
   if (next && (next.proto === 'udp' || next.proto === 'tcp')) return `${src}.${next.sport} > ${dst}.${next.dport}: `;
   return `${src} > ${dst}: `;
 }
@@ -98,7 +112,11 @@ function ipv4Text(l: Ipv4Layer, next: Layer | undefined): string {
   if (l.reassembled) s += `(reassembled from ${l.fragmentCount} fragments): `;
   else if (l.mf || l.fragOffset > 0) {
     s += `IPv4 fragment id ${hex4(l.id)}, offset ${l.fragOffset}${l.mf ? '+' : ''}, proto ${l.protocol}, length ${l.totalLength - l.headerLength}`;
-  } else if (!next) s += `ip-proto-${l.protocol}, length ${l.totalLength - l.headerLength}`;
+    openEnded = false;
+  } else if (!next) {
+    s += `ip-proto-${l.protocol}, length ${l.totalLength - l.headerLength}`;
+    openEnded = false;
+  }
   return s;
 }
 
@@ -134,8 +152,13 @@ function layerText(l: Layer, next: Layer | undefined): string {
       return ipv4Text(l, next);
     case 'ipv6': {
       let s = ipPrefix(ipv6Text(l, 'src'), ipv6Text(l, 'dst'), next);
-      if (l.fragId >= 0) s += `IPv6 fragment id ${l.fragId}, offset ${l.fragOffset}${l.fragMore ? '+' : ''} `;
-      else if (!next) s += `ip-proto-${l.upper}`;
+      if (l.fragId >= 0) {
+        s += `IPv6 fragment id ${l.fragId}, offset ${l.fragOffset}${l.fragMore ? '+' : ''}`;
+        openEnded = false;
+      } else if (!next) {
+        s += `ip-proto-${l.upper}`;
+        openEnded = false;
+      }
       return s;
     }
     case 'icmp':
@@ -168,16 +191,18 @@ function layerText(l: Layer, next: Layer | undefined): string {
 /** The layers of a frame as one line; `frameLength` is printed after the link-layer header, as tcpdump -e does. */
 export function describeLayers(list: LayerList, frameLength = -1): string {
   let s = '';
+  let open = false;
   for (let i = 0; i < list.count; i++) {
     const l = list.items[i];
     const next = i + 1 < list.count ? list.items[i + 1] : undefined;
+    openEnded = false;
     let text = layerText(l, next);
     if (i === 0 && frameLength >= 0 && (l.proto === 'eth' || l.proto === 'sll' || l.proto === 'null')) {
       text += `, length ${frameLength}`;
     }
-    if (s.length === 0) s = text;
-    else if (s.endsWith(': ')) s += text;
+    if (i === 0 || open) s += text;
     else s += ': ' + text;
+    open = openEnded;
   }
-  return s.endsWith(': ') ? s.slice(0, -2) : s;
+  return open ? s.slice(0, -2) : s;
 }
