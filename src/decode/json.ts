@@ -111,8 +111,10 @@ export function layerToJson(layer: Layer): LayerJson {
         upper: layer.upper, payloadLength: layer.payloadLength,
       };
     case 'icmpv6': {
-      const o: LayerJson = { proto: 'icmpv6', type: layer.type, code: layer.code };
+      const o: LayerJson = { proto: 'icmpv6', type: layer.type, code: layer.code, checksumOk: layer.checksumOk };
       if (layer.id >= 0) { o.id = layer.id; o.seq = layer.seq; }
+      if (layer.pointer >= 0) o.pointer = layer.pointer;
+      if (layer.curHopLimit >= 0) { o.curHopLimit = layer.curHopLimit; o.raFlags = layer.raFlags; o.routerLifetime = layer.routerLifetime; }
       if (layer.mtu >= 0) o.mtu = layer.mtu;
       if (layer.hasTarget) o.target = formatIpv6(layer.target0, layer.target1, layer.target2, layer.target3);
       if (layer.lladdr >= 0) o.lladdr = formatMac(layer.lladdr);

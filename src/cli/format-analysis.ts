@@ -1,0 +1,49 @@
+// `dockshark analyze` as readable tables, from the same report object `--json` prints.
+
+import { renderTable } from './table.js';
+
+type Obj = Record<string, unknown>;
+const list = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);
+
+function endpoint(t: Obj | undefined, proto: unknown): string {
+  if (!t) return '-';
+  if (proto === 'icmp') return `${t.src} > ${t.dst} id ${t.id}`;
+  return `${t.src}:${t.sport} > ${t.dst}:${t.dport}`;
+}
+
+export function analysisText(report: Obj, showEvents: boolean): string[] {
+  const out: string[] = [];
+  out.push(`${report.frames} frames`, '');
+  out.push(...renderTable('Interfaces', ['name', 'link type', 'frames'],
+    list(report.interfaces).map((i) => [i.name, i.linktype, i.frames])));
+  for (const bridge of list(report.bridges)) {
+    out.push(...renderTable(`Bridge ${bridge.name ?? '(unnamed)'}: forwarding database`, ['mac', 'port', 'vlan', 'local', 'first', 'last'],
+      list(bridge.fdb).map((e) => [e.mac, e.port, e.vlan, e.local ? 'yes' : '', e.firstFrame, e.lastFrame])));
+  }
+  out.push(...renderTable('ARP / neighbours', ['ip', 'mac', 'first', 'last'],
+    list(report.arp).map((e) => [e.ip, e.mac, e.firstFrame, e.lastFrame])));
+  out.push(...renderTable('NAT translations', ['proto', 'type', 'original', 'reply', 'inside', 'outside', 'packets', 'first', 'last'],
+    list(report.nat).map((e) => {
+      const packets = e.packets as Obj | number | undefined;
+      const count = typeof packets === 'object' && packets !== null ? `${packets.original}/${packets.reply}` : packets;
+      return [e.proto, e.type, endpoint(e.original as Obj, e.proto), endpoint(e.reply as Obj, e.proto), e.inside, e.outside, count, e.firstFrame, e.lastFrame];
+    })));
+  const overlay = (report.overlay ?? {}) as Obj;
+  out.push(...renderTable('VXLAN tunnels', ['vni', 'local', 'remote', 'port', 'frames'],
+    list(overlay.tunnels).map((t) => [t.vni, t.local, t.remote, t.port, t.frames])));
+  out.push(...renderTable('VXLAN forwarding (MAC behind remote VTEP)', ['vni', 'mac', 'vtep'],
+    list(overlay.fdb).map((e) => [e.vni, e.mac, e.vtep])));
+  const mtu = list(overlay.mtu);
+  if (mtu.length > 0) out.push(...renderTable('VXLAN MTU trouble', ['frame', 'reason'], mtu.map((m) => [m.frame ?? m.firstFrame, m.reason])));
+  const events = list(report.events);
+  const counts = new Map<string, number>();
+  for (const e of events) counts.set(String(e.kind), (counts.get(String(e.kind)) ?? 0) + 1);
+  out.push(...renderTable('Changes', ['kind', 'count'], [...counts].sort((a, b) => a[0].localeCompare(b[0]))));
+  if (showEvents) {
+    out.push(...renderTable('Change log', ['frame', 'kind', 'details'], events.map((e) => {
+      const { frame, kind, ...rest } = e;
+      return [frame, kind, Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' ')];
+    })));
+  }
+  return out;
+}

@@ -1,0 +1,15 @@
+// Plain-text tables for terminal output. Cells are escaped (interface names come
+// from captures) and padded to the widest cell of each column.
+
+import { safeText } from '../decode/index.js';
+
+export function renderTable(title: string, headers: readonly string[], rows: readonly (readonly unknown[])[]): string[] {
+  const cells = rows.map((row) => row.map((c) => (c === null || c === undefined ? '-' : safeText(String(c)))));
+  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]?.length ?? 0)));
+  const line = (r: readonly string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const out = [title, line(headers), line(widths.map((w) => '-'.repeat(w)))];
+  if (cells.length === 0) out.push('(none)');
+  for (const r of cells) out.push(line(r));
+  out.push('');
+  return out;
+}
