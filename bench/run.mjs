@@ -6,7 +6,7 @@
 //   --frames N  frames in the main capture (default 2,000,000)
 //   --runs N    runs per measurement; the median is reported (default 3)
 //   --only      a subset of: read, decode, cli-text, cli-ndjson, tcpdump-text, tcpdump-raw,
-//               tshark, pcap-parser, decode-small, decode-big
+//               tshark, pcap-parser, decode-small, decode-big, analyze
 //   --big       also decode a 10,000,000-frame capture (about 1.9 GB in os.tmpdir())
 
 import { spawnSync } from 'node:child_process';
@@ -54,6 +54,7 @@ const node = process.execPath;
 const MEASUREMENTS = [
   { name: 'read', label: 'dockshark read (openCaptures + next)', file: 'main', dockshark: true, worker: 'read' },
   { name: 'decode', label: 'dockshark read + decode', file: 'main', dockshark: true, worker: 'decode' },
+  { name: 'analyze', label: 'dockshark analyze (reorder, decode, all engines)', file: 'main', dockshark: true, worker: 'analyze' },
   { name: 'cli-text', label: 'dockshark decode (CLI, text)', file: 'main', dockshark: true,
     command: (f) => [node, cli, 'decode', f, '--vxlan-port', '8472'] },
   { name: 'cli-ndjson', label: 'dockshark decode --ndjson (CLI)', file: 'main', dockshark: true,
@@ -154,6 +155,14 @@ target('read+decode >= 0.5 x `tcpdump -r FILE -w /dev/null`', ['decode', 'tcpdum
 target('text output >= 2 x `tcpdump -nn -e -r FILE`', ['cli-text', 'tcpdump-text'], () => ({
   measured: `${(rate('cli-text') / rate('tcpdump-text')).toFixed(2)} x (${fmtRate(rate('cli-text'))} vs ${fmtRate(rate('tcpdump-text'))})`,
   pass: rate('cli-text') >= 2 * rate('tcpdump-text'),
+}));
+target('analyze >= 2,000,000 frames/s (issue 3)', ['analyze'], () => ({
+  measured: `${fmtRate(rate('analyze'))} frames/s`,
+  pass: rate('analyze') >= 2_000_000,
+}));
+target('analyze >= 8 x `tcpdump -nn -e -r FILE` (issue 3)', ['analyze', 'tcpdump-text'], () => ({
+  measured: `${(rate('analyze') / rate('tcpdump-text')).toFixed(2)} x (${fmtRate(rate('analyze'))} vs ${fmtRate(rate('tcpdump-text'))})`,
+  pass: rate('analyze') >= 8 * rate('tcpdump-text'),
 }));
 const ours = results.filter((r) => r.dockshark);
 if (ours.length === 0) targets.push({ description: 'peak RSS < 150 MB, every dockshark measurement', measured: 'not measured', result: 'n/a' });

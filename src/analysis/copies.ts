@@ -24,37 +24,77 @@ interface Seen {
   tsNsec: number;
 }
 
+/** A CopyInfo the tracker fills in place (one per pipeline, no allocation per frame). */
+export class MutableCopyInfo implements CopyInfo {
+  firstNo = 0;
+  firstIface: string | null = null;
+  isCopy = false;
+}
+
 export class CopyTracker {
   private readonly seen = new Map<number, Seen>();
+  private readonly spare: Seen[] = [];
+  /** Entries in the order they were made, for expiry without iterating the map. */
+  private order: Seen[] = [];
+  private orderKeys: number[] = [];
+  private orderHead = 0;
 
   /**
    * `bytes` are the frame's captured bytes with `frameStart` the offset of its first
-   * byte; `layers` its decode. Returns how this frame relates to earlier copies.
+   * byte; `layers` its decode. Fills `out` with how this frame relates to earlier copies.
    */
   observe(no: number, ifaceId: number, iface: string | null, tsSec: number, tsNsec: number,
-    bytes: Uint8Array, frameStart: number, frameEnd: number, layers: LayerList): CopyInfo {
+    bytes: Uint8Array, frameStart: number, frameEnd: number, layers: LayerList, out: MutableCopyInfo): void {
     this.expire(tsSec, tsNsec);
+    out.firstNo = no;
+    out.firstIface = iface;
+    out.isCopy = false;
     const key = contentHash(bytes, frameStart, frameEnd, layers);
-    if (key < 0) return { firstNo: no, firstIface: iface, isCopy: false };
+    if (key < 0) return;
     const earlier = this.seen.get(key);
     if (earlier && earlier.firstIfaceId !== ifaceId) {
-      return { firstNo: earlier.firstNo, firstIface: earlier.firstIface, isCopy: true };
+      out.firstNo = earlier.firstNo;
+      out.firstIface = earlier.firstIface;
+      out.isCopy = true;
+      return;
     }
     // Not seen, or seen on this same interface (a retransmission): this is a new frame.
-    this.seen.delete(key);
-    this.seen.set(key, { firstNo: no, firstIface: iface, firstIfaceId: ifaceId, tsSec, tsNsec });
-    return { firstNo: no, firstIface: iface, isCopy: false };
+    // (A replaced entry is dropped from the map now and recycled when it expires.)
+    const entry: Seen = this.spare.pop() ?? { firstNo: 0, firstIface: null, firstIfaceId: 0, tsSec: 0, tsNsec: 0 };
+    entry.firstNo = no;
+    entry.firstIface = iface;
+    entry.firstIfaceId = ifaceId;
+    entry.tsSec = tsSec;
+    entry.tsNsec = tsNsec;
+    this.seen.set(key, entry);
+    this.order.push(entry);
+    this.orderKeys.push(key);
   }
 
   private expire(tsSec: number, tsNsec: number): void {
-    for (const [key, s] of this.seen) {
-      if ((tsSec - s.tsSec) * 1e9 + (tsNsec - s.tsNsec) <= WINDOW_NS) return; // insertion order is time order
-      this.seen.delete(key);
+    const order = this.order;
+    let head = this.orderHead;
+    while (head < order.length) {
+      const s = order[head];
+      if ((tsSec - s.tsSec) * 1e9 + (tsNsec - s.tsNsec) <= WINDOW_NS) break;
+      const key = this.orderKeys[head];
+      if (this.seen.get(key) === s) this.seen.delete(key);
+      this.spare.push(s);
+      head++;
     }
+    if (head > 4096 && head * 2 > order.length) {
+      this.order = order.slice(head);
+      this.orderKeys = this.orderKeys.slice(head);
+      head = 0;
+    }
+    this.orderHead = head;
   }
 }
 
-/** FNV-1a over source MAC, EtherType, payload length and the first payload bytes; -1 without a link layer. */
+/**
+ * FNV-1a-style mix over source MAC, EtherType, payload length and the first payload
+ * bytes taken four at a time; -1 without a link layer.
+ */
 function contentHash(bytes: Uint8Array, frameStart: number, frameEnd: number, layers: LayerList): number {
   let link: Layer | null = null;
   let payloadOffset = -1;
@@ -66,17 +106,18 @@ function contentHash(bytes: Uint8Array, frameStart: number, frameEnd: number, la
     else break;
   }
   if (link === null || (link.proto !== 'eth' && link.proto !== 'sll')) return -1;
-  let h = 0x811c9dc5;
-  const mix = (v: number) => { h = Math.imul(h ^ v, 0x01000193); };
   const src = link.src;
-  for (let i = 0; i < 6; i++) mix(Math.floor(src / 2 ** (8 * i)) & 0xff);
-  mix(link.type & 0xff);
-  mix(link.type >>> 8);
+  let h = 0x811c9dc5;
+  h = Math.imul(h ^ (src % 0x100000000), 0x01000193);
+  h = Math.imul(h ^ Math.floor(src / 0x100000000), 0x01000193);
   const start = frameStart + payloadOffset;
   const length = frameEnd - start;
-  mix(length & 0xff);
-  mix((length >>> 8) & 0xff);
+  h = Math.imul(h ^ ((link.type << 16) | (length & 0xffff)), 0x01000193);
   const stop = Math.min(frameEnd, start + HASHED_BYTES);
-  for (let i = start; i < stop; i++) mix(bytes[i]);
+  let i = start;
+  for (; i + 3 < stop; i += 4) {
+    h = Math.imul(h ^ (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24)), 0x01000193);
+  }
+  for (; i < stop; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
   return h >>> 0;
 }

@@ -3,9 +3,9 @@
 // layer: any object shaped like a reader's RawFrame can be pushed (frames must come
 // in timestamp order; see capture/reorder.ts).
 
-import { FrameDecoder, type DecodedFrame, type JsonValue } from '../decode/index.js';
+import { FrameDecoder, LayerList, type DecodedFrame, type JsonValue } from '../decode/index.js';
 import type { Topology } from '../topology/model.js';
-import { CopyTracker } from './copies.js';
+import { CopyTracker, MutableCopyInfo } from './copies.js';
 import type { AnalysisFrame, Change, Engine, EngineOptions } from './types.js';
 
 /** What the pipeline needs of a captured frame (a capture reader's RawFrame fits). */
@@ -24,6 +24,18 @@ export interface CapturedFrame {
     readonly name: string | null;
     readonly fcsLength?: number;
   };
+}
+
+class PipelineFrame implements AnalysisFrame {
+  no = 0;
+  tsSec = 0;
+  tsNsec = 0;
+  ifaceId = 0;
+  iface: string | null = null;
+  ifindex = -1;
+  direction: 'in' | 'out' | null = null;
+  layers = new LayerList();
+  readonly copy = new MutableCopyInfo();
 }
 
 export interface InterfaceSummary {
@@ -48,6 +60,8 @@ export class AnalysisPipeline {
   frames = 0;
   readonly interfaces = new Map<number, InterfaceSummary>();
   private readonly scratch: Change[] = [];
+  /** The frame handed to the engines, refilled for every frame (engines copy what they keep). */
+  private readonly frame = new PipelineFrame();
 
   constructor(readonly engines: Engine[], options: PipelineOptions, topology: Topology) {
     this.engineOptions = {
@@ -76,6 +90,17 @@ export class AnalysisPipeline {
     return frame;
   }
 
+  /** End of input: engines that hold frames for a decision settle them now. */
+  finish(): void {
+    const out = this.scratch;
+    out.length = 0;
+    for (const engine of this.engines) engine.finish?.(out);
+    for (const change of out) {
+      this.changeCounts.set(change.kind, (this.changeCounts.get(change.kind) ?? 0) + 1);
+      if (this.keepEvents) this.events.push(change);
+    }
+  }
+
   /** Interface name of a frame: the capture's own, else an SLL2 ifindex looked up in the topology. */
   private ifaceName(raw: CapturedFrame, decoded: DecodedFrame): string | null {
     if (raw.iface.name !== null) return raw.iface.name;
@@ -84,18 +109,25 @@ export class AnalysisPipeline {
   }
 
   private toAnalysisFrame(raw: CapturedFrame, decoded: DecodedFrame): AnalysisFrame {
-    const iface = this.ifaceName(raw, decoded);
-    const copy = this.copies.observe(raw.no, raw.iface.id, iface, raw.tsSec, raw.tsNsec,
-      raw.data, raw.start, raw.end, decoded.layers);
-    return {
-      no: raw.no, tsSec: raw.tsSec, tsNsec: raw.tsNsec, ifaceId: raw.iface.id, iface,
-      ifindex: decoded.ifindex, direction: decoded.direction, layers: decoded.layers, copy,
-    };
+    const f = this.frame;
+    f.no = raw.no;
+    f.tsSec = raw.tsSec;
+    f.tsNsec = raw.tsNsec;
+    f.ifaceId = raw.iface.id;
+    f.iface = this.ifaceName(raw, decoded);
+    f.ifindex = decoded.ifindex;
+    f.direction = decoded.direction;
+    f.layers = decoded.layers;
+    // In `-i any` captures one capture interface carries every real interface: the SLL2
+    // ifindex tells them apart for copy recognition.
+    const copyIface = decoded.ifindex >= 0 ? raw.iface.id * 4294967296 + decoded.ifindex + 1 : raw.iface.id * 4294967296;
+    this.copies.observe(raw.no, copyIface, f.iface, raw.tsSec, raw.tsNsec, raw.data, raw.start, raw.end, decoded.layers, f.copy);
+    return f;
   }
 
   report(): Record<string, JsonValue> {
     const out: Record<string, JsonValue> = { frames: this.frames };
-    out.interfaces = [...this.interfaces.values()].map((i) => ({ name: i.name, linktype: i.linktype, frames: i.frames }));
+    out.interfaces = [...this.interfaces].sort((a, b) => a[0] - b[0]).map(([, i]) => ({ name: i.name, linktype: i.linktype, frames: i.frames }));
     for (const engine of this.engines) out[engine.name] = engine.report();
     out.events = this.events as unknown as JsonValue;
     return out;

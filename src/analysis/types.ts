@@ -60,6 +60,8 @@ export interface Engine {
   readonly name: string;
   /** Process one frame, appending the changes it causes to `out`. */
   step(frame: AnalysisFrame, out: Change[]): void;
+  /** End of input: settle anything held back for a decision, appending the changes to `out`. */
+  finish?(out: Change[]): void;
   /** The engine's part of the `analyze --json` report: plain JSON, stable order. */
   report(): JsonValue;
   /** An independent copy of the engine and its state (replay checkpoints). */

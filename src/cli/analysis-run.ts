@@ -36,6 +36,7 @@ export function runAnalysis(
   const source = new TimeOrderedSource(openCaptures(files));
   try {
     for (let raw = source.next(); raw !== null; raw = source.next()) pipeline.push(raw);
+    pipeline.finish();
   } finally {
     source.close();
   }

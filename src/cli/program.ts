@@ -1,6 +1,7 @@
 // dockshark's argument parsing. Commands live in their own modules.
 
 import { Command, InvalidArgumentError } from 'commander';
+import { runAnalyze } from './analyze-command.js';
 import { runDecode, DEFAULT_VXLAN_PORT } from './decode-command.js';
 import { LineWriter, PipeClosed } from './output.js';
 
@@ -31,7 +32,30 @@ export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: n
     .action((files: string[], opts: { ndjson: boolean; vxlanPort: number[]; count: number }) => {
       setExit(runDecode(files, { ndjson: opts.ndjson, vxlanPorts: opts.vxlanPort, count: opts.count }, out, err));
     });
+  program
+    .command('analyze')
+    .description('Rebuild bridge FDBs, ARP tables, NAT translations and VXLAN tunnels from captures.')
+    .argument('<files...>', 'capture files (merged by time), or - for standard input')
+    .option('--topology <file>', 'JSON of `ip -j -d link show` (names SLL2 ifindexes, bridge ports; repeatable)', collect, [])
+    .option('--json', 'one JSON object instead of tables', false)
+    .option('--events', 'also print every change, frame by frame', false)
+    .option('--vxlan-port <port>', `also decode this UDP port as VXLAN (always ${DEFAULT_VXLAN_PORT}; repeatable)`, port, [])
+    .option('--ageing <seconds>', 'bridge FDB ageing time', seconds, 300)
+    .action((files: string[], opts: { topology: string[]; json: boolean; events: boolean; vxlanPort: number[]; ageing: number }) => {
+      setExit(runAnalyze(files, {
+        json: opts.json, events: opts.events, topology: opts.topology, vxlanPorts: opts.vxlanPort, ageingSeconds: opts.ageing,
+      }, out, err));
+    });
   return program;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function seconds(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new InvalidArgumentError('an ageing time is a number of seconds.');
+  return Number(value);
 }
 
 export function main(argv: string[]): number {
@@ -44,7 +68,7 @@ export function main(argv: string[]): number {
     if (e instanceof PipeClosed) return 0;
     // I/O failures (a missing or unreadable file) are the user's to fix: say so in one line.
     // Anything else is a bug and keeps its stack trace.
-    if (isIoFailure(e)) {
+    if (isIoFailure(e) || (e instanceof Error && e.name === 'TopologyError')) {
       err.line(`dockshark: ${(e as Error).message}`);
       err.flush();
       return 1;

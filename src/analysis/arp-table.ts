@@ -1,0 +1,247 @@
+// The ARP engine: an IP -> MAC table learned from ARP senders, with arpwatch's
+// events as changes.
+//
+// What is learned: the sender (spa -> sha) of every Ethernet/IPv4 ARP request and
+// reply, gratuitous ARP (spa == tpa) included. Not learned: probes (RFC 5227, spa
+// 0.0.0.0), senders with a zero or group MAC, targets (a request's tha is unknown; a
+// reply's target is the asker, which its own request already taught). Only the
+// first copy of a frame counts (`frame.copy.isCopy` is skipped, and so is the same
+// message seen again within COPY_WINDOW_MS on another capture side: see isCopy).
+//
+// The engine reads only the first 'arp' layer of the frame and the link layer just
+// before it (for the mismatch check), never the outer layers: the overlay engine
+// runs one instance per VNI on the inner frames of VXLAN.
+//
+// Changes (arpwatch's vocabulary, Wireshark's "duplicate use of IP"):
+//   arp.new        first claim of an IP ("new station")
+//   arp.changed    the IP moved to a MAC it never had before ("changed ethernet address")
+//   arp.flipflop   the IP went back to the MAC it had just before ("flip flop")
+//   arp.reused     the IP went back to an older MAC, not the last one ("reused old ethernet address")
+//   arp.mismatch   the link-layer source (Ethernet/SLL) differs from the ARP sender MAC ("ethernet mismatch")
+//   arp.duplicate  two MACs claim one IP within DUPLICATE_WINDOW_MS: an answered probe
+//                  (reason 'probe-answered'), or two claims by different MACs, e.g. a
+//                  gratuitous ARP defended or a request answered twice (reason
+//                  'conflicting-claims'). It is a warning beside the table change,
+//                  which is still reported by arp.changed/flipflop/reused.
+//
+// A real MAC change (a container recreated with the same IP) is two claims seconds
+// apart: arp.changed, no duplicate. The window is the rule that tells them apart.
+
+import { formatIpv4, formatMac, isGroupMac, type ArpLayer, type JsonValue, type Layer, type MacNumber } from '../decode/index.js';
+import type { AnalysisFrame, Change, Engine, EngineOptions } from './types.js';
+
+/** Two claims of one IP by different MACs closer than this are a duplicate address. */
+export const DUPLICATE_WINDOW_MS = 1000;
+/** A probe answered by another MAC within this time is a duplicate (RFC 5227 probes wait 1-2 s). */
+export const PROBE_WINDOW_MS = 2000;
+/** How many earlier MACs of an IP are remembered (for flipflop/reused). */
+const HISTORY = 8;
+/** Copies of one frame on several interfaces arrive within this (as copies.ts). */
+const COPY_WINDOW_MS = 10;
+/** How many recent ARP messages are remembered to recognise copies. */
+const RECENT = 16;
+
+/** A recent ARP message, to recognise its copies on other capture sides. */
+class RecentArp {
+  ms = -Infinity;
+  ifaceId = -1;
+  ifindex = -1;
+  op = 0;
+  linkSrc = 0;
+  sha = 0;
+  spa = 0;
+  tha = 0;
+  tpa = 0;
+}
+
+const OP_REQUEST = 1;
+const OP_REPLY = 2;
+
+class ArpEntry {
+  /** Earlier MACs of this IP, most recent first (history[0] is the one before `mac`). */
+  history: MacNumber[] = [];
+  /** Last probe for this IP (spa 0.0.0.0): who probed and when; probeMac -1 when none. */
+  probeMac: MacNumber = -1;
+  probeMs = 0;
+  constructor(
+    readonly ip: number,
+    public mac: MacNumber,
+    public firstFrame: number,
+    public lastFrame: number,
+    /** Time of the last claim by `mac`, ms. */
+    public lastMs: number,
+  ) {}
+
+  copy(): ArpEntry {
+    const e = new ArpEntry(this.ip, this.mac, this.firstFrame, this.lastFrame, this.lastMs);
+    e.history = this.history.slice();
+    e.probeMac = this.probeMac;
+    e.probeMs = this.probeMs;
+    return e;
+  }
+}
+
+export class ArpEngine implements Engine {
+  readonly name = 'arp';
+  private readonly table = new Map<number, ArpEntry>();
+  /** Probes for IPs nobody has claimed yet: IP -> prober and time. */
+  private readonly probes = new Map<number, { mac: MacNumber; ms: number }>();
+  /** Ring of the last RECENT messages (copy recognition). */
+  private readonly recent: RecentArp[] = Array.from({ length: RECENT }, () => new RecentArp());
+  private recentNext = 0;
+
+  constructor(readonly options: EngineOptions) {}
+
+  step(frame: AnalysisFrame, out: Change[]): void {
+    if (frame.copy.isCopy) return;
+    const list = frame.layers;
+    const items = list.items;
+    let index = -1;
+    for (let i = 0; i < list.count; i++) {
+      if (items[i].proto === 'arp') { index = i; break; }
+    }
+    if (index < 0) return;
+    const arp = items[index] as ArpLayer;
+    if (!arp.ethIpv4 || (arp.op !== OP_REQUEST && arp.op !== OP_REPLY)) return;
+    const now = frame.tsSec * 1000 + frame.tsNsec / 1e6;
+    const linkSrc = linkSourceBefore(items, index);
+    if (this.isCopy(frame, now, arp, linkSrc)) return;
+
+    if (linkSrc >= 0 && linkSrc !== arp.sha) {
+      out.push({
+        frame: frame.no, kind: 'arp.mismatch', ip: formatIpv4(arp.spa), mac: formatMac(arp.sha), linkSrc: formatMac(linkSrc),
+      });
+    }
+
+    if (arp.sha === 0 || isGroupMac(arp.sha)) return;
+    if (arp.spa === 0) {
+      // A probe: the prober wants tpa and does not own it yet.
+      if (arp.op === OP_REQUEST && arp.tpa !== 0) this.noteProbe(arp.tpa, arp.sha, now);
+      return;
+    }
+    this.claim(frame.no, now, arp.spa, arp.sha, arp.spa === arp.tpa, out);
+  }
+
+  /**
+   * The same message seen within COPY_WINDOW_MS on another capture side (interface id or
+   * SLL2 ifindex) is a bridged copy. The copy tracker misses these in `-i any` captures,
+   * where every frame has the same capture interface; this catches them. Remembers the
+   * message otherwise.
+   */
+  private isCopy(frame: AnalysisFrame, now: number, arp: ArpLayer, linkSrc: MacNumber): boolean {
+    for (const r of this.recent) {
+      if (now - r.ms <= COPY_WINDOW_MS && r.op === arp.op && r.sha === arp.sha && r.spa === arp.spa && r.tha === arp.tha &&
+        r.tpa === arp.tpa && r.linkSrc === linkSrc && (r.ifaceId !== frame.ifaceId || r.ifindex !== frame.ifindex)) return true;
+    }
+    const r = this.recent[this.recentNext];
+    this.recentNext = (this.recentNext + 1) % RECENT;
+    r.ms = now; r.ifaceId = frame.ifaceId; r.ifindex = frame.ifindex; r.op = arp.op; r.linkSrc = linkSrc;
+    r.sha = arp.sha; r.spa = arp.spa; r.tha = arp.tha; r.tpa = arp.tpa;
+    return false;
+  }
+
+  private noteProbe(ip: number, mac: MacNumber, now: number): void {
+    const entry = this.table.get(ip);
+    if (entry) {
+      entry.probeMac = mac;
+      entry.probeMs = now;
+      return;
+    }
+    // No table entry: an IP enters the table only with a claim.
+    this.probes.set(ip, { mac, ms: now });
+  }
+
+  private claim(no: number, now: number, ip: number, mac: MacNumber, gratuitous: boolean, out: Change[]): void {
+    let entry = this.table.get(ip);
+    if (entry === undefined) {
+      entry = new ArpEntry(ip, mac, no, no, now);
+      const probe = this.probes.get(ip);
+      if (probe !== undefined) {
+        this.probes.delete(ip);
+        entry.probeMac = probe.mac;
+        entry.probeMs = probe.ms;
+      }
+      this.table.set(ip, entry);
+      out.push({ frame: no, kind: 'arp.new', ip: formatIpv4(ip), mac: formatMac(mac), gratuitous });
+      this.checkProbe(no, now, entry, mac, out);
+      return;
+    }
+    this.checkProbe(no, now, entry, mac, out);
+    if (entry.mac === mac) {
+      entry.lastFrame = no;
+      entry.lastMs = now;
+      return;
+    }
+    const previous = entry.mac;
+    if (now - entry.lastMs <= DUPLICATE_WINDOW_MS) {
+      out.push({
+        frame: no, kind: 'arp.duplicate', ip: formatIpv4(ip), mac: formatMac(mac), other: formatMac(previous),
+        reason: 'conflicting-claims',
+      });
+    }
+    const at = entry.history.indexOf(mac);
+    const kind = at === 0 ? 'arp.flipflop' : at > 0 ? 'arp.reused' : 'arp.changed';
+    if (at >= 0) entry.history.splice(at, 1);
+    entry.history.unshift(previous);
+    if (entry.history.length > HISTORY) entry.history.length = HISTORY;
+    entry.mac = mac;
+    entry.firstFrame = no;
+    entry.lastFrame = no;
+    entry.lastMs = now;
+    out.push({ frame: no, kind, ip: formatIpv4(ip), mac: formatMac(mac), previous: formatMac(previous), gratuitous });
+  }
+
+  /** A claim by a MAC other than a recent prober's: the probe was answered, the address is taken. */
+  private checkProbe(no: number, now: number, entry: ArpEntry, mac: MacNumber, out: Change[]): void {
+    if (entry.probeMac < 0) return;
+    if (now - entry.probeMs > PROBE_WINDOW_MS) {
+      entry.probeMac = -1;
+      return;
+    }
+    if (entry.probeMac === mac) {
+      entry.probeMac = -1; // the prober announces: the probe is over
+      return;
+    }
+    out.push({
+      frame: no, kind: 'arp.duplicate', ip: formatIpv4(entry.ip), mac: formatMac(mac), other: formatMac(entry.probeMac),
+      reason: 'probe-answered',
+    });
+    entry.probeMac = -1;
+  }
+
+  /** The current table: [{ ip, mac, firstFrame, lastFrame }] sorted by IP; frames of the current mapping. */
+  report(): JsonValue {
+    const entries = [...this.table.values()].sort((a, b) => a.ip - b.ip);
+    return entries.map((e) => ({ ip: formatIpv4(e.ip), mac: formatMac(e.mac), firstFrame: e.firstFrame, lastFrame: e.lastFrame }));
+  }
+
+  /** The MAC an IP maps to now (a u32 IP), or null. */
+  lookup(ip: number): MacNumber | null {
+    return this.table.get(ip)?.mac ?? null;
+  }
+
+  get size(): number {
+    return this.table.size;
+  }
+
+  clone(): ArpEngine {
+    const copy = new ArpEngine(this.options);
+    for (const [ip, entry] of this.table) copy.table.set(ip, entry.copy());
+    for (const [ip, probe] of this.probes) copy.probes.set(ip, { mac: probe.mac, ms: probe.ms });
+    for (let i = 0; i < RECENT; i++) Object.assign(copy.recent[i], this.recent[i]);
+    copy.recentNext = this.recentNext;
+    return copy;
+  }
+}
+
+/** Source MAC of the link layer right before layer `index` (VLAN tags skipped), -1 when there is none. */
+function linkSourceBefore(items: readonly Layer[], index: number): MacNumber {
+  for (let i = index - 1; i >= 0; i--) {
+    const l = items[i];
+    if (l.proto === 'vlan') continue;
+    if (l.proto === 'eth') return l.src;
+    if (l.proto === 'sll') return l.halen === 6 ? l.src : -1;
+    return -1;
+  }
+  return -1;
+}

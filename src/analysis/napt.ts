@@ -1,0 +1,555 @@
+// The NAPT engine: rebuilds the kernel's connection-tracking entries for translated
+// flows (MASQUERADE/SNAT and published-port DNAT) by seeing the same packet on both
+// sides of the NAT, in conntrack's own terms: protocol, original tuple, reply tuple.
+//
+// Correlation rules (see napt-sightings.ts for the invariant key):
+//  0. Copies. Frames flagged `copy.isCopy` are skipped; so is a packet identical to
+//     one seen within COPY_WINDOW_MS on another capture side (interface id, SLL2
+//     ifindex) with the same TTL: a bridged copy (veth, bridge) the copy tracker did
+//     not flag (it tells `-i any` interfaces apart by capture interface only).
+//  1. Pairing. A packet P is the translated copy of an earlier packet S (seen within
+//     WINDOW_MS) when they share the invariant key (IP id, protocol, TCP seq/ack/
+//     flags/payload length, UDP length, ICMP type/code/sequence) and their TTLs differ
+//     by exactly one: the host forwarded it, so the copy with the higher TTL is the
+//     one before translation ("pre") and the other the one after ("post"). Time order
+//     is not trusted for this, so per-interface timestamps that tie or cross do not
+//     matter. A pair whose tuples are equal is forwarding without NAT and creates
+//     nothing. Otherwise one half of the tuple changed (source: SNAT, destination:
+//     DNAT) or, for hairpin NAT, both (only accepted for TCP or a non-zero IP id,
+//     where the invariant key is strong).
+//  2. Which pair is the connection's first packet decides the direction: a TCP
+//     SYN-ACK or an ICMP echo/timestamp/... reply is the reply direction, anything
+//     else (SYN, mid-stream TCP, UDP, ICMP request) the original direction, as
+//     conntrack decides. Original tuple = the pre copy of an original-direction
+//     packet; reply tuple = the mirror of its post copy (or, for a reply-direction
+//     pair, the reply tuple is the pre copy and the original the mirror of the post).
+//  3. Afterwards packets map by tuple: the four tuples of a connection (each
+//     direction, before and after translation) are indexed, so a packet seen on only
+//     one side (one interface captured, a copy lost) still counts. Each packet counts
+//     once: its first sighting counts, the second is recognised as the same packet
+//     (pairing again, consistent with the connection) and does not.
+//  4. A pair is authoritative: when it disagrees with the connection a tuple maps to
+//     (the port was reused after the entry expired, another translation), the old
+//     connection is retired and a new one starts. Entries also expire by conntrack's
+//     default timeouts (UDP 30 s / 120 s when replied for more than 2 s, ICMP 30 s,
+//     TCP 120 s unreplied or closing, 10 s after RST, 5 days established), checked
+//     lazily when a packet maps to them.
+//  5. Candidate choice: several sightings can share an invariant key (UDP with IP id
+//     0, sent by unconnected DF sockets). The best candidate is an identical copy,
+//     then one consistent with the connection the packet maps to, then one that kept
+//     the port (Linux keeps the source port when it can), then any; ties go to the
+//     oldest sighting (the kernel translates in arrival order).
+//  6. ICMP errors (unreachable, time exceeded, parameter problem, redirect, source
+//     quench) are mapped by the tuple of the header they quote (any of the four) to
+//     their connection: 'nat.icmp-error', once per error packet (the copy on the other
+//     side, rewritten by the kernel, is recognised and not reported again).
+//
+// Limits: both sides must be captured for a connection to be found (one side alone
+// shows no translation); the two sides must be one routing hop apart (TTL - 1);
+// ambiguous candidates in rule 5 can still be paired wrongly; IP fragments count
+// only as the datagram they complete; NAT helpers that rewrite payloads (FTP, SIP)
+// and sequence adjustment are not modelled; IPv6 NAT is not handled.
+//
+// `inside`/`outside`: the capture interface of each side; with a topology, a bridge
+// port is reported as its bridge (an `-i any` capture sees the container's packets
+// first on its veth). null when the capture does not name interfaces.
+
+import { formatIpv4, type IcmpLayer, type Ipv4Layer, type JsonValue, type Layer } from '../decode/index.js';
+import {
+  COUNTED, ERROR, F_BITS, F_DPORT, F_DST, F_IFACE_ID, F_IFINDEX, F_INV1, F_INV2, F_INV3, F_IPID, F_KEY, F_PROTO, F_SPORT, F_SRC,
+  F_TTL, NONE, PAIRED, SightingWindow, WINDOW_MS, bitsOf, invariantHash, roleOf,
+} from './napt-sightings.js';
+import { ORIG_POST, ORIG_PRE, REPLY_POST, REPLY_PRE, TupleIndex, isOriginal, isPre } from './napt-tuple.js';
+import type { AnalysisFrame, Change, Engine, EngineOptions } from './types.js';
+
+const DIR_UNKNOWN = 0;
+const DIR_ORIGINAL = 1;
+const DIR_REPLY = 2;
+
+const TCP = 6;
+const UDP = 17;
+const ICMP = 1;
+/** Invariant-key protocol value for ICMP errors (outside 0..255, never a flow's). */
+const ICMP_ERROR_KEY = 0x1ff;
+
+const TCP_FIN = 0x001;
+const TCP_SYN = 0x002;
+const TCP_RST = 0x004;
+const TCP_ACK = 0x010;
+
+const SECOND = 1000;
+/** Copies of one frame on several interfaces (bridge ports, `-i any`) arrive within this (as copies.ts). */
+const COPY_WINDOW_MS = 10;
+
+/** One rebuilt conntrack entry. Tuples as numbers; ICMP ids in the port fields (napt-tuple.ts). */
+class NatConn {
+  inside: string | null = null;
+  outside: string | null = null;
+  firstFrame = 0;
+  lastFrame = 0;
+  firstMs = 0;
+  lastMs = 0;
+  pktsOrig = 0;
+  pktsReply = 0;
+  /** In the tuple index (not retired). */
+  active = true;
+  /** Its only packet turned out to belong to another translation: not reported. */
+  withdrawn = false;
+  finOrig = false;
+  finReply = false;
+  rst = false;
+  constructor(
+    readonly proto: number,
+    readonly oSrc: number, readonly oDst: number, readonly oSport: number, readonly oDport: number,
+    readonly rSrc: number, readonly rDst: number, readonly rSport: number, readonly rDport: number,
+  ) {}
+
+  /** Source of the original direction translated (SNAT, MASQUERADE). */
+  get snat(): boolean {
+    return this.oSrc !== this.rDst || this.oSport !== this.rDport;
+  }
+
+  /** Destination of the original direction translated (DNAT, published ports). */
+  get dnat(): boolean {
+    return this.oDst !== this.rSrc || this.oDport !== this.rSport;
+  }
+
+  copy(): NatConn {
+    const c = new NatConn(this.proto, this.oSrc, this.oDst, this.oSport, this.oDport, this.rSrc, this.rDst, this.rSport, this.rDport);
+    c.inside = this.inside; c.outside = this.outside;
+    c.firstFrame = this.firstFrame; c.lastFrame = this.lastFrame; c.firstMs = this.firstMs; c.lastMs = this.lastMs;
+    c.pktsOrig = this.pktsOrig; c.pktsReply = this.pktsReply;
+    c.active = this.active; c.withdrawn = this.withdrawn;
+    c.finOrig = this.finOrig; c.finReply = this.finReply; c.rst = this.rst;
+    return c;
+  }
+
+  protoName(): 'tcp' | 'udp' | 'icmp' {
+    const p = this.proto & 0xff;
+    return p === TCP ? 'tcp' : p === UDP ? 'udp' : 'icmp';
+  }
+
+  original(): { [key: string]: JsonValue } {
+    if ((this.proto & 0xff) === ICMP) return { src: formatIpv4(this.oSrc), dst: formatIpv4(this.oDst), id: this.oSport };
+    return { src: formatIpv4(this.oSrc), dst: formatIpv4(this.oDst), sport: this.oSport, dport: this.oDport };
+  }
+
+  reply(): { [key: string]: JsonValue } {
+    if ((this.proto & 0xff) === ICMP) return { src: formatIpv4(this.rSrc), dst: formatIpv4(this.rDst), id: this.rDport };
+    return { src: formatIpv4(this.rSrc), dst: formatIpv4(this.rDst), sport: this.rSport, dport: this.rDport };
+  }
+
+  toJson(): JsonValue {
+    return {
+      proto: this.protoName(), type: this.dnat ? 'dnat' : 'snat', original: this.original(), reply: this.reply(),
+      inside: this.inside, outside: this.outside, firstFrame: this.firstFrame, lastFrame: this.lastFrame,
+      packets: { original: this.pktsOrig, reply: this.pktsReply },
+    };
+  }
+}
+
+/** The request type of an ICMP query type (echo 8/0, timestamp 13/14, information 15/16, mask 17/18); -1 otherwise. */
+function icmpRequestType(type: number): number {
+  switch (type) {
+    case 0: case 8: return 8;
+    case 13: case 14: return 13;
+    case 15: case 16: return 15;
+    case 17: case 18: return 17;
+    default: return -1;
+  }
+}
+
+function isIcmpError(type: number): boolean {
+  return type === 3 || type === 4 || type === 5 || type === 11 || type === 12;
+}
+
+/** The packet being stepped, as numbers (one reused object: no allocation per frame). */
+class Packet {
+  proto = 0;
+  src = 0;
+  dst = 0;
+  sport = 0;
+  dport = 0;
+  ttl = 0;
+  ipId = 0;
+  /** Invariants (napt-sightings.ts), as int32. */
+  inv1 = 0;
+  inv2 = 0;
+  inv3 = 0;
+  dirHint = DIR_UNKNOWN;
+  tcpFlags = 0;
+
+  /**
+   * Reads the tuple of the transport layer `l4` after `ip`; false when it is not a trackable
+   * flow packet. `quoted`: the header quoted by an ICMP error (TCP cut after 8 bytes: no flags).
+   */
+  read(ip: Ipv4Layer, l4: Layer, quoted: boolean): boolean {
+    this.src = ip.src;
+    this.dst = ip.dst;
+    this.ttl = ip.ttl;
+    this.ipId = ip.id;
+    this.dirHint = DIR_UNKNOWN;
+    this.tcpFlags = 0;
+    if (l4.proto === 'tcp') {
+      if (ip.protocol !== TCP || l4.sport < 0 || (l4.flags < 0 && !quoted)) return false;
+      this.proto = TCP;
+      this.sport = l4.sport;
+      this.dport = l4.dport;
+      this.inv1 = l4.seq | 0;
+      this.inv2 = l4.ack | 0;
+      const flags = l4.flags < 0 ? 0 : l4.flags;
+      this.inv3 = flags + l4.payloadLength * 512;
+      this.tcpFlags = flags;
+      if (flags & TCP_SYN) this.dirHint = flags & TCP_ACK ? DIR_REPLY : DIR_ORIGINAL;
+      return true;
+    }
+    if (l4.proto === 'udp') {
+      if (ip.protocol !== UDP || l4.sport < 0 || l4.dport < 0) return false;
+      this.proto = UDP;
+      this.sport = l4.sport;
+      this.dport = l4.dport;
+      this.inv1 = l4.length;
+      this.inv2 = 0;
+      this.inv3 = 0;
+      return true;
+    }
+    if (l4.proto === 'icmp') {
+      if (ip.protocol !== ICMP || l4.id < 0) return false;
+      const req = icmpRequestType(l4.type);
+      if (req < 0) return false;
+      const request = l4.type === req;
+      this.proto = ICMP | (req << 8);
+      this.sport = request ? l4.id : 0;
+      this.dport = request ? 0 : l4.id;
+      this.inv1 = l4.seq;
+      this.inv2 = l4.type;
+      this.inv3 = l4.code;
+      this.dirHint = request ? DIR_ORIGINAL : DIR_REPLY;
+      return true;
+    }
+    return false;
+  }
+}
+
+export class NaptEngine implements Engine {
+  readonly name = 'nat';
+  private conns: NatConn[] = [];
+  private readonly index = new TupleIndex<NatConn>();
+  private readonly window = new SightingWindow<NatConn>();
+  private readonly packet = new Packet();
+  /** Set by findPartner: the packet being stepped is a copy of one already seen. */
+  private copySeen = false;
+
+  constructor(readonly options: EngineOptions) {}
+
+  step(frame: AnalysisFrame, out: Change[]): void {
+    if (frame.copy.isCopy) return;
+    const list = frame.layers;
+    const items = list.items;
+    const n = list.count;
+    let i = 0;
+    while (i < n && items[i].proto !== 'ipv4') i++;
+    if (i + 1 >= n) return;
+    const ip = items[i] as Ipv4Layer;
+    if (ip.partial || ((ip.mf || ip.fragOffset > 0) && !ip.reassembled)) return;
+    const l4 = items[i + 1];
+    const now = frame.tsSec * SECOND + frame.tsNsec / 1e6;
+    if (l4.proto === 'icmp' && isIcmpError(l4.type)) {
+      if (ip.protocol === ICMP) this.icmpError(frame, now, ip, l4, out);
+      return;
+    }
+    const p = this.packet;
+    if (!p.read(ip, l4, false)) return;
+    this.window.expire(now - WINDOW_MS);
+
+    const slot = this.index.get(p.proto, p.src, p.dst, p.sport, p.dport);
+    let conn: NatConn | null = null;
+    let role = -1;
+    if (slot !== null) {
+      conn = slot.conn;
+      role = slot.role;
+      if (this.expired(conn, now)) {
+        this.retire(conn);
+        conn = null;
+        role = -1;
+      }
+    }
+    const key = invariantHash(p.proto, p.ipId, p.inv1, p.inv2, p.inv3);
+    const partner = this.findPartner(key, conn, role, frame.ifaceId, frame.ifindex, now);
+    if (this.copySeen) return; // a bridged copy of a packet already seen (rule 0)
+    let flags = 0;
+    if (partner !== NONE) {
+      this.pair(frame, now, partner, conn, role, out);
+      flags = PAIRED;
+    } else if (conn !== null) {
+      this.count(conn, role, frame.no, now, p.tcpFlags);
+      flags = COUNTED;
+    }
+    this.record(key, now, frame, p.ttl, p.proto, p.src, p.dst, p.sport, p.dport, p.ipId, p.inv1, p.inv2, p.inv3,
+      bitsOf(flags, p.dirHint, partner === NONE ? role : -1), partner === NONE ? conn : null);
+  }
+
+  private record(key: number, now: number, frame: AnalysisFrame, ttl: number, proto: number, src: number, dst: number,
+    sport: number, dport: number, ipId: number, inv1: number, inv2: number, inv3: number, bits: number, conn: NatConn | null): void {
+    const w = this.window;
+    const s = w.add(key, now);
+    const r = w.rec;
+    const b = s << 4;
+    r[b + F_IFACE_ID] = frame.ifaceId; r[b + F_IFINDEX] = frame.ifindex; r[b + F_TTL] = ttl; r[b + F_PROTO] = proto;
+    r[b + F_SRC] = src; r[b + F_DST] = dst; r[b + F_SPORT] = sport; r[b + F_DPORT] = dport; r[b + F_IPID] = ipId;
+    r[b + F_INV1] = inv1; r[b + F_INV2] = inv2; r[b + F_INV3] = inv3; r[b + F_BITS] = bits;
+    w.frameNo[s] = frame.no;
+    w.iface[s] = frame.iface;
+    w.conn[s] = conn;
+  }
+
+  /**
+   * The best earlier sighting of the packet being stepped on the other side of a forwarding
+   * hop (rule 5), or NONE. Sets `copySeen` instead when the packet is a bridged copy of one.
+   */
+  private findPartner(key: number, conn: NatConn | null, role: number, ifaceId: number, ifindex: number, now: number): number {
+    const p = this.packet;
+    const w = this.window;
+    const r = w.rec;
+    const src = p.src | 0, dst = p.dst | 0;
+    let best = NONE;
+    let bestScore = 0;
+    this.copySeen = false;
+    for (let s = w.first(key); s !== NONE; s = w.older(s)) {
+      const b = s << 4;
+      if (r[b + F_KEY] !== key || r[b + F_PROTO] !== p.proto || r[b + F_IPID] !== p.ipId || r[b + F_INV1] !== p.inv1 ||
+        r[b + F_INV2] !== p.inv2 || r[b + F_INV3] !== p.inv3 || (r[b + F_BITS] & ERROR) !== 0) continue;
+      const sameSrc = r[b + F_SRC] === src && r[b + F_SPORT] === p.sport;
+      const sameDst = r[b + F_DST] === dst && r[b + F_DPORT] === p.dport;
+      const dttl = r[b + F_TTL] - p.ttl;
+      if (dttl === 0) {
+        if (sameSrc && sameDst && (r[b + F_IFACE_ID] !== ifaceId || r[b + F_IFINDEX] !== ifindex) && now - w.ms[s] <= COPY_WINDOW_MS) {
+          this.copySeen = true;
+          return NONE;
+        }
+        continue;
+      }
+      if ((r[b + F_BITS] & PAIRED) !== 0 || (dttl !== 1 && dttl !== -1)) continue;
+      let score: number;
+      if (sameSrc && sameDst) score = 4;
+      else if (conn !== null && w.conn[s] === conn && (roleOf(r[b + F_BITS]) ^ 1) === role && isPre(role) === dttl < 0) score = 3;
+      else if (sameDst) score = r[b + F_SPORT] === p.sport ? 2 : 1;
+      else if (sameSrc) score = r[b + F_DPORT] === p.dport ? 2 : 1;
+      else if (p.proto === TCP || p.ipId !== 0) score = 1;
+      else continue;
+      if (score >= bestScore) { // the chain runs newest to oldest: ties go to the oldest
+        best = s;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  private pair(frame: AnalysisFrame, now: number, partner: number, conn: NatConn | null, role: number, out: Change[]): void {
+    const p = this.packet;
+    const w = this.window;
+    const r = w.rec;
+    const b = partner << 4;
+    r[b + F_BITS] |= PAIRED;
+    const partnerCounted = (r[b + F_BITS] & COUNTED) !== 0;
+    const partnerRole = roleOf(r[b + F_BITS]);
+    const pSrc = r[b + F_SRC] >>> 0, pDst = r[b + F_DST] >>> 0, pSport = r[b + F_SPORT], pDport = r[b + F_DPORT];
+    if (pSrc === p.src && pDst === p.dst && pSport === p.sport && pDport === p.dport) {
+      // Forwarded without translation: the same packet twice, counted once if it belongs to a connection.
+      if (conn !== null && !partnerCounted) this.count(conn, role, frame.no, now, p.tcpFlags);
+      return;
+    }
+    const thisPre = p.ttl > r[b + F_TTL];
+    const pConn = w.conn[partner];
+    const partnerConn = pConn !== null && pConn.active ? pConn : null;
+    if (conn !== null && partnerConn === conn && (role ^ 1) === partnerRole && isPre(role) === thisPre) {
+      if (!partnerCounted) this.count(conn, role, frame.no, now, p.tcpFlags);
+      else {
+        conn.lastFrame = frame.no;
+        conn.lastMs = now;
+      }
+      return;
+    }
+    // A translation not known yet (or not the one the tuples map to): a new connection.
+    if (partnerCounted && pConn !== null) this.uncount(pConn, partnerRole, frame.no, out);
+    const dir = p.dirHint !== DIR_UNKNOWN ? p.dirHint : DIR_ORIGINAL;
+    const preSrc = thisPre ? p.src : pSrc, preDst = thisPre ? p.dst : pDst;
+    const preSport = thisPre ? p.sport : pSport, preDport = thisPre ? p.dport : pDport;
+    const postSrc = thisPre ? pSrc : p.src, postDst = thisPre ? pDst : p.dst;
+    const postSport = thisPre ? pSport : p.sport, postDport = thisPre ? pDport : p.dport;
+    const preIf = this.sideName(thisPre ? frame.iface : w.iface[partner]);
+    const postIf = this.sideName(thisPre ? w.iface[partner] : frame.iface);
+    const c = dir === DIR_ORIGINAL
+      ? new NatConn(p.proto, preSrc, preDst, preSport, preDport, postDst, postSrc, postDport, postSport)
+      : new NatConn(p.proto, postDst, postSrc, postDport, postSport, preSrc, preDst, preSport, preDport);
+    // SNAT: the original direction's untranslated side is inside; DNAT: its translated side.
+    const origPreIf = dir === DIR_ORIGINAL ? preIf : postIf;
+    const origPostIf = dir === DIR_ORIGINAL ? postIf : preIf;
+    c.inside = c.dnat ? origPostIf : origPreIf;
+    c.outside = c.dnat ? origPreIf : origPostIf;
+    c.firstFrame = w.frameNo[partner];
+    c.firstMs = w.ms[partner];
+    c.lastFrame = frame.no;
+    c.lastMs = now;
+    this.retireConflicts(c);
+    this.indexConn(c);
+    this.conns.push(c);
+    this.count(c, dir === DIR_ORIGINAL ? ORIG_PRE : REPLY_PRE, frame.no, now, p.tcpFlags);
+    const proto = c.protoName();
+    const original = c.original();
+    const reply = c.reply();
+    out.push({
+      frame: frame.no, kind: 'nat.new', proto, type: c.dnat ? 'dnat' : 'snat',
+      translated: c.snat && c.dnat ? 'src+dst' : c.dnat ? 'dst' : 'src',
+      original, reply, inside: c.inside, outside: c.outside,
+    });
+    if (c.oSport !== c.rDport) {
+      out.push({ frame: frame.no, kind: 'nat.remap', proto, original, reply, from: c.oSport, to: c.rDport });
+    }
+  }
+
+  private icmpError(frame: AnalysisFrame, now: number, ip: Ipv4Layer, icmp: IcmpLayer, out: Change[]): void {
+    const quoted = icmp.quoted;
+    if (quoted.count < 2) return;
+    const qip = quoted.items[0];
+    if (qip.proto !== 'ipv4' || qip.partial) return;
+    const p = this.packet;
+    if (!p.read(qip, quoted.items[1], true)) return;
+    const slot = this.index.get(p.proto, p.src, p.dst, p.sport, p.dport);
+    if (slot === null || this.expired(slot.conn, now)) return;
+    const conn = slot.conn;
+    this.window.expire(now - WINDOW_MS);
+    const inv1 = (icmp.type << 8) | icmp.code;
+    const key = invariantHash(ICMP_ERROR_KEY, ip.id, inv1, qip.id, qip.protocol);
+    const w = this.window;
+    const r = w.rec;
+    for (let s = w.first(key); s !== NONE; s = w.older(s)) {
+      const b = s << 4;
+      if (r[b + F_KEY] === key && (r[b + F_BITS] & 0xf) === ERROR && w.conn[s] === conn && r[b + F_IPID] === ip.id &&
+        r[b + F_INV1] === inv1 && r[b + F_INV2] === qip.id && r[b + F_INV3] === qip.protocol) {
+        r[b + F_BITS] |= PAIRED; // the other side's copy of an error already reported
+        return;
+      }
+    }
+    out.push({
+      frame: frame.no, kind: 'nat.icmp-error', proto: conn.protoName(), type: conn.dnat ? 'dnat' : 'snat',
+      original: conn.original(), reply: conn.reply(), icmpType: icmp.type, icmpCode: icmp.code,
+      from: formatIpv4(ip.src), to: formatIpv4(ip.dst),
+      quoted: isOriginal(slot.role) ? 'original' : 'reply', translated: !isPre(slot.role), iface: frame.iface,
+    });
+    this.record(key, now, frame, ip.ttl, ICMP_ERROR_KEY, ip.src, ip.dst, 0, 0, ip.id, inv1, qip.id, qip.protocol,
+      bitsOf(ERROR, DIR_UNKNOWN, slot.role), conn);
+  }
+
+  private count(conn: NatConn, role: number, no: number, now: number, tcpFlags: number): void {
+    const original = isOriginal(role);
+    if (original) conn.pktsOrig++;
+    else conn.pktsReply++;
+    conn.lastFrame = no;
+    conn.lastMs = now;
+    if (tcpFlags & TCP_RST) conn.rst = true;
+    if (tcpFlags & TCP_FIN) {
+      if (original) conn.finOrig = true;
+      else conn.finReply = true;
+    }
+  }
+
+  /** Takes back a packet counted in `conn` that turned out to belong to another translation. */
+  private uncount(conn: NatConn, role: number, no: number, out: Change[]): void {
+    if (isOriginal(role)) conn.pktsOrig--;
+    else conn.pktsReply--;
+    if (conn.pktsOrig + conn.pktsReply > 0 || conn.withdrawn) return;
+    conn.withdrawn = true;
+    this.retire(conn);
+    out.push({
+      frame: no, kind: 'nat.withdrawn', proto: conn.protoName(), original: conn.original(), reply: conn.reply(),
+      reason: 'its only packet was paired with another translation',
+    });
+  }
+
+  /** Conntrack's default timeouts, roughly (rule 4). */
+  private expired(conn: NatConn, now: number): boolean {
+    const idle = now - conn.lastMs;
+    const proto = conn.proto & 0xff;
+    let timeout: number;
+    if (proto === TCP) {
+      if (conn.rst) timeout = 10 * SECOND;
+      else if (conn.finOrig || conn.finReply || conn.pktsReply === 0) timeout = 120 * SECOND;
+      else timeout = 432_000 * SECOND;
+    } else if (proto === UDP) {
+      timeout = conn.pktsReply > 0 && conn.lastMs - conn.firstMs > 2 * SECOND ? 120 * SECOND : 30 * SECOND;
+    } else {
+      timeout = 30 * SECOND;
+    }
+    return idle > timeout;
+  }
+
+  private indexConn(c: NatConn): void {
+    const x = this.index;
+    x.add(c.proto, c.oSrc, c.oDst, c.oSport, c.oDport, c, ORIG_PRE);
+    x.add(c.proto, c.rDst, c.rSrc, c.rDport, c.rSport, c, ORIG_POST);
+    x.add(c.proto, c.rSrc, c.rDst, c.rSport, c.rDport, c, REPLY_PRE);
+    x.add(c.proto, c.oDst, c.oSrc, c.oDport, c.oSport, c, REPLY_POST);
+  }
+
+  private retire(c: NatConn): void {
+    if (!c.active) return;
+    c.active = false;
+    const x = this.index;
+    x.remove(c.proto, c.oSrc, c.oDst, c.oSport, c.oDport, c);
+    x.remove(c.proto, c.rDst, c.rSrc, c.rDport, c.rSport, c);
+    x.remove(c.proto, c.rSrc, c.rDst, c.rSport, c.rDport, c);
+    x.remove(c.proto, c.oDst, c.oSrc, c.oDport, c.oSport, c);
+  }
+
+  /** Retires the connections holding any tuple of `c` (rule 4). */
+  private retireConflicts(c: NatConn): void {
+    const x = this.index;
+    const a = x.get(c.proto, c.oSrc, c.oDst, c.oSport, c.oDport);
+    if (a !== null) this.retire(a.conn);
+    const b = x.get(c.proto, c.rDst, c.rSrc, c.rDport, c.rSport);
+    if (b !== null) this.retire(b.conn);
+    const d = x.get(c.proto, c.rSrc, c.rDst, c.rSport, c.rDport);
+    if (d !== null) this.retire(d.conn);
+    const e = x.get(c.proto, c.oDst, c.oSrc, c.oDport, c.oSport);
+    if (e !== null) this.retire(e.conn);
+  }
+
+  /** The name a side is reported by: a bridge port's bridge when the topology knows it. */
+  private sideName(iface: string | null): string | null {
+    if (iface === null) return null;
+    return this.options.topology.bridgeOf(iface) ?? iface;
+  }
+
+  /** The translated connections seen, in the order they were found. */
+  report(): JsonValue {
+    const out: JsonValue[] = [];
+    for (const c of this.conns) if (!c.withdrawn) out.push(c.toJson());
+    return out;
+  }
+
+  /** Number of connections currently in the tuple index (not expired or replaced). */
+  get activeCount(): number {
+    let n = 0;
+    for (const c of this.conns) if (c.active) n++;
+    return n;
+  }
+
+  clone(): NaptEngine {
+    const copy = new NaptEngine(this.options);
+    const map = new Map<NatConn, NatConn>();
+    for (const c of this.conns) {
+      const d = c.copy();
+      map.set(c, d);
+      copy.conns.push(d);
+      if (d.active) copy.indexConn(d);
+    }
+    const w = this.window;
+    for (const s of w.slots()) {
+      const c = w.conn[s];
+      const t = copy.window.add(w.rec[(s << 4) + F_KEY], w.ms[s]);
+      copy.window.copySlot(t, w, s, c === null ? null : map.get(c) ?? null);
+    }
+    return copy;
+  }
+}

@@ -1,0 +1,456 @@
+// NaptEngine on hand-built frames: SNAT/DNAT pairing, port and id collisions, ICMP
+// errors mapped back, copies, expiry and reuse, ambiguity, determinism and clone.
+import { describe, expect, it } from 'vitest';
+import { NaptEngine } from '../../src/analysis/napt.js';
+import type { AnalysisFrame, Change, Engine, EngineOptions } from '../../src/analysis/types.js';
+import { FrameDecoder } from '../../src/decode/index.js';
+import { Topology } from '../../src/topology/model.js';
+import { bytes, eth, icmp, icmpEcho, ipv4, sll2, udp } from '../helpers/build.js';
+
+const OPTIONS: EngineOptions = { topology: Topology.empty(), ageingSeconds: 300, vxlanPorts: [4789] };
+const T0 = 1_700_000_000_000; // ms
+
+interface Side {
+  ifaceId: number;
+  iface: string | null;
+}
+const INSIDE: Side = { ifaceId: 0, iface: 'docker0' };
+const OUTSIDE: Side = { ifaceId: 1, iface: 'eth0' };
+
+/** Decodes frames and steps an engine, numbering frames 1, 2, ... */
+class Harness {
+  readonly decoder = new FrameDecoder();
+  readonly events: Change[] = [];
+  no = 0;
+  constructor(readonly engine: Engine) {}
+  push(data: Uint8Array, side: Side, at: number, o: { linkType?: number; isCopy?: boolean } = {}): Change[] {
+    const ms = T0 + at;
+    const tsSec = Math.floor(ms / 1000);
+    const tsNsec = Math.round((ms - tsSec * 1000) * 1e6);
+    const d = this.decoder.decode({ data, start: 0, end: data.length, origLen: data.length, tsSec, direction: null, iface: { id: side.ifaceId, linkType: o.linkType ?? 1 } });
+    const no = ++this.no;
+    const frame: AnalysisFrame = {
+      no, tsSec, tsNsec, ifaceId: side.ifaceId, iface: side.iface, ifindex: d.ifindex, direction: d.direction, layers: d.layers,
+      copy: { firstNo: no, firstIface: side.iface, isCopy: o.isCopy ?? false },
+    };
+    const out: Change[] = [];
+    this.engine.step(frame, out);
+    this.events.push(...out);
+    return out;
+  }
+}
+
+const C1 = '172.17.0.2';
+const C2 = '172.17.0.3';
+const HOST = '198.51.100.2';
+const WAN = '198.51.100.1';
+const GW_IN = '172.17.0.1';
+const M_C1 = '02:42:ac:11:00:02';
+const M_C2 = '02:42:ac:11:00:03';
+const M_BR = '02:42:5e:00:00:01';
+const M_HOST = '72:85:dd:fe:cb:3b';
+const M_WAN = '2e:c7:ce:3e:62:08';
+
+const u16 = (n: number) => [(n >>> 8) & 0xff, n & 0xff];
+const u32 = (n: number) => [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
+const TCP_FIN = 0x01, TCP_SYN = 0x02, TCP_RST = 0x04, TCP_PSH = 0x08, TCP_ACK = 0x10;
+function tcp(sport: number, dport: number, seq: number, ack: number, flags: number, payload = new Uint8Array(0)): Uint8Array {
+  return bytes(u16(sport), u16(dport), u32(seq), u32(ack), [0x50, flags], u16(65535), [0, 0, 0, 0], payload);
+}
+
+interface Pkt {
+  src: string;
+  dst: string;
+  ttl: number;
+  id: number;
+}
+/** An Ethernet frame with an IPv4 packet; the MACs follow the side the packet is on. */
+function frameOn(side: Side, p: Pkt, protocol: number, payload: Uint8Array): Uint8Array {
+  const inside = side === INSIDE;
+  const fromInside = p.src.startsWith('172.17.');
+  const srcMac = inside ? (fromInside ? (p.src === C2 ? M_C2 : M_C1) : M_BR) : (p.src === WAN ? M_WAN : M_HOST);
+  const dstMac = inside ? (fromInside ? M_BR : (p.dst === C2 ? M_C2 : M_C1)) : (p.dst === WAN ? M_WAN : M_HOST);
+  return eth(dstMac, srcMac, 0x0800, ipv4({ src: p.src, dst: p.dst, protocol, ttl: p.ttl, id: p.id }, payload));
+}
+const udpOn = (side: Side, p: Pkt, sport: number, dport: number, len = 8) => frameOn(side, p, 17, udp(sport, dport, new Uint8Array(len)));
+const tcpOn = (side: Side, p: Pkt, sport: number, dport: number, seq: number, ack: number, flags: number, len = 0) =>
+  frameOn(side, p, 6, tcp(sport, dport, seq, ack, flags, new Uint8Array(len)));
+const echoOn = (side: Side, p: Pkt, type: 0 | 8, id: number, seq: number) => frameOn(side, p, 1, icmpEcho(type, id, seq, new Uint8Array(56)));
+
+type Row = {
+  proto: string; type: string; original: Record<string, unknown>; reply: Record<string, unknown>;
+  inside: string | null; outside: string | null; firstFrame: number; lastFrame: number; packets: { original: number; reply: number };
+};
+const rows = (engine: NaptEngine) => engine.report() as Row[];
+const kinds = (events: Change[]) => events.map((e) => e.kind);
+
+/** One UDP exchange through MASQUERADE: c:sport -> WAN:dport leaves as HOST:mapped, and the answer comes back. */
+function udpExchange(h: Harness, at: number, c: string, sport: number, mapped: number, ids: [number, number], dport = 7): void {
+  h.push(udpOn(INSIDE, { src: c, dst: WAN, ttl: 64, id: ids[0] }, sport, dport), INSIDE, at);
+  h.push(udpOn(OUTSIDE, { src: HOST, dst: WAN, ttl: 63, id: ids[0] }, mapped, dport), OUTSIDE, at + 0.2);
+  h.push(udpOn(OUTSIDE, { src: WAN, dst: HOST, ttl: 64, id: ids[1] }, dport, mapped), OUTSIDE, at + 1);
+  h.push(udpOn(INSIDE, { src: WAN, dst: c, ttl: 63, id: ids[1] }, dport, sport), INSIDE, at + 1.1);
+}
+
+describe('NaptEngine SNAT (MASQUERADE)', () => {
+  it('pairs a UDP packet seen inside and outside into a conntrack entry, counts the answer once', () => {
+    const engine = new NaptEngine(OPTIONS);
+    const h = new Harness(engine);
+    expect(h.push(udpOn(INSIDE, { src: C1, dst: WAN, ttl: 64, id: 100 }, 40000, 7), INSIDE, 0)).toEqual([]);
+    const created = h.push(udpOn(OUTSIDE, { src: HOST, dst: WAN, ttl: 63, id: 100 }, 40000, 7), OUTSIDE, 0.2);
+    expect(created).toEqual([{
+      frame: 2, kind: 'nat.new', proto: 'udp', type: 'snat', translated: 'src',
+      original: { src: C1, dst: WAN, sport: 40000, dport: 7 }, reply: { src: WAN, dst: HOST, sport: 7, dport: 40000 },
+      inside: 'docker0', outside: 'eth0',
+    }]);
+    h.push(udpOn(OUTSIDE, { src: WAN, dst: HOST, ttl: 64, id: 200 }, 7, 40000), OUTSIDE, 1);
+    h.push(udpOn(INSIDE, { src: WAN, dst: C1, ttl: 63, id: 200 }, 7, 40000), INSIDE, 1.1);
+    expect(rows(engine)).toEqual([{
+      proto: 'udp', type: 'snat', original: { src: C1, dst: WAN, sport: 40000, dport: 7 }, reply: { src: WAN, dst: HOST, sport: 7, dport: 40000 },
+      inside: 'docker0', outside: 'eth0', firstFrame: 1, lastFrame: 4, packets: { original: 1, reply: 1 },
+    }]);
+    expect(kinds(h.events)).toEqual(['nat.new']); // the port was kept: no remap
+    expect(engine.name).toBe('nat');
+  });
+
+  it('port collision: the second container\'s source port is remapped, each flow maps back to its container', () => {
+    const engine = new NaptEngine(OPTIONS);
+    const h = new Harness(engine);
+    udpExchange(h, 0, C1, 40000, 40000, [10, 11]);
+    udpExchange(h, 1000, C2, 40000, 49383, [20, 21]);
+    // A second datagram of each flow, after both exist, maps by tuple.
+    udpExchange(h, 2000, C2, 40000, 49383, [22, 23]);
+    udpExchange(h, 3000, C1, 40000, 40000, [12, 13]);
+    expect(rows(engine).map((r) => [r.original, r.reply, r.packets])).toEqual([
+      [{ src: C1, dst: WAN, sport: 40000, dport: 7 }, { src: WAN, dst: HOST, sport: 7, dport: 40000 }, { original: 2, reply: 2 }],
+      [{ src: C2, dst: WAN, sport: 40000, dport: 7 }, { src: WAN, dst: HOST, sport: 7, dport: 49383 }, { original: 2, reply: 2 }],
+    ]);
+    const remap = h.events.filter((e) => e.kind === 'nat.remap');
+    expect(remap).toEqual([{
+      frame: 6, kind: 'nat.remap', proto: 'udp', original: { src: C2, dst: WAN, sport: 40000, dport: 7 },
+      reply: { src: WAN, dst: HOST, sport: 7, dport: 49383 }, from: 40000, to: 49383,
+    }]);
+  });
+
+  it('ICMP echo: the id is the port; a colliding id is remapped (nat.remap) and replies map back by id', () => {
+    const engine = new NaptEngine(OPTIONS);
+    const h = new Harness(engine);
+    for (let seq = 1; seq <= 2; seq++) {
+      const at = seq * 1000;
+      h.push(echoOn(INSIDE, { src: C2, dst: WAN, ttl: 64, id: 300 + seq }, 8, 4660, seq), INSIDE, at);
+      h.push(echoOn(OUTSIDE, { src: HOST, dst: WAN, ttl: 63, id: 300 + seq }, 8, 4660, seq), OUTSIDE, at + 0.1);
+      h.push(echoOn(INSIDE, { src: C1, dst: WAN, ttl: 64, id: 400 + seq }, 8, 4660, seq), INSIDE, at + 1);
+      h.push(echoOn(OUTSIDE, { src: HOST, dst: WAN, ttl: 63, id: 400 + seq }, 8, 37473, seq), OUTSIDE, at + 1.1);
+      h.push(echoOn(OUTSIDE, { src: WAN, dst: HOST, ttl: 64, id: 500 + seq }, 0, 37473, seq), OUTSIDE, at + 2);
+      h.push(echoOn(INSIDE, { src: WAN, dst: C1, ttl: 63, id: 500 + seq }, 0, 4660, seq), INSIDE, at + 2.1);
+      h.push(echoOn(OUTSIDE, { src: WAN, dst: HOST, ttl: 64, id: 600 + seq }, 0, 4660, seq), OUTSIDE, at + 3);
+      h.push(echoOn(INSIDE, { src: WAN, dst: C2, ttl: 63, id: 600 + seq }, 0, 4660, seq), INSIDE, at + 3.1);
+    }
+    expect(rows(engine).map((r) => [r.proto, r.original, r.reply, r.packets])).toEqual([
+      ['icmp', { src: C2, dst: WAN, id: 4660 }, { src: WAN, dst: HOST, id: 4660 }, { original: 2, reply: 2 }],
+      ['icmp', { src: C1, dst: WAN, id: 4660 }, { src: WAN, dst: HOST, id: 37473 }, { original: 2, reply: 2 }],
+    ]);
+    expect(h.events.filter((e) => e.kind === 'nat.remap').map((e) => [e.from, e.to])).toEqual([[4660, 37473]]);
+  });
+
+  it('decides pre/post translation by TTL, not by time: a post copy stamped first still gives the right tuples', () => {
+    const engine = new NaptEngine(OPTIONS);
+    const h = new Harness(engine);
+    h.push(udpOn(OUTSIDE, { src: HOST, dst: WAN, ttl: 63, id: 7 }, 1024, 53), OUTSIDE, 0);
+    h.push(udpOn(INSIDE, { src: C1, dst: WAN, ttl: 64, id: 7 }, 5353, 53), INSIDE, 0);
+    expect(rows(engine)[0]).toMatchObject({
+      original: { src: C1, dst: WAN, sport: 5353, dport: 53 }, reply: { src: WAN, dst: HOST, sport: 53, dport: 1024 },
+      inside: 'docker0', outside: 'eth0', firstFrame: 1, lastFrame: 2,
+    });
+  });
+
+  it('a flow first caught on its reply (capture started mid-flow) still gets conntrack\'s direction for ICMP and SYN-ACK', () => {
+    const engine = new NaptEngine(OPTIONS);
+    const h = new Harness(engine);
+    h.push(echoOn(OUTSIDE, { src: WAN, dst: HOST, ttl: 64, id: 9 }, 0, 999, 1), OUTSIDE, 0);
+    h.push(echoOn(INSIDE, { src: WAN, dst: C1, ttl: 63, id: 9 }, 0, 77, 1), INSIDE, 0.1);
+    h.push(tcpOn(OUTSIDE, { src: WAN, dst: HOST, ttl: 64, id: 0 }, 80, 2000, 555, 1001, TCP_SYN | TCP_ACK), OUTSIDE, 1);
+    h.push(tcpOn(INSIDE, { src: WAN, dst: C1, ttl: 63, id: 0 }, 80, 45000, 555, 1001, TCP_SYN | TCP_ACK), INSIDE, 1.1);
+    expect(rows(engine).map((r) => [r.original, r.reply, r.packets, r.inside])).toEqual([
+      [{ src: C1, dst: WAN, id: 77 }, { src: WAN, dst: HOST, id: 999 }, { original: 0, reply: 1 }, 'docker0'],
+      [{ src: C1, dst: WAN, sport: 45000, dport: 80 }, { src: WAN, dst: HOST, sport: 80, dport: 2000 }, { original: 0, reply: 1 }, 'docker0'],
+    ]);
+  });
+});
+
+describe('NaptEngine DNAT (published ports)', () => {
+  it('rebuilds a TCP connection to host:8081 forwarded to container:80 and counts each packet once', () => {
+    const engine = new NaptEngine(OPTIONS);
+    const h = new Harness(engine);
+    const o = (id: number, ttl = 64) => ({ src: WAN, dst: HOST, ttl, id });
+    const i = (id: number) => ({ src: WAN, dst: C1, ttl: 63, id });
+    const ri = (id: number) => ({ src: C1, dst: WAN, ttl: 64, id });
+    const ro = (id: number) => ({ src: HOST, dst: WAN, ttl: 63, id });
+    let t = 0;
+    const both = (a: Uint8Array, sa: Side, b: Uint8Array, sb: Side) => {
+      h.push(a, sa, (t += 1));
+      h.push(b, sb, (t += 0.05));
+    };
+    both(tcpOn(OUTSIDE, o(1), 58352, 8081, 100, 0, TCP_SYN), OUTSIDE, tcpOn(INSIDE, i(1), 58352, 80, 100, 0, TCP_SYN), INSIDE);
+    expect(h.events[0]).toMatchObject({
+      kind: 'nat.new', proto: 'tcp', type: 'dnat', translated: 'dst',
+      original: { src: WAN, dst: HOST, sport: 58352, dport: 8081 }, reply: { src: C1, dst: WAN, sport: 80, dport: 58352 },
+      inside: 'docker0', outside: 'eth0',
+    });
+    both(tcpOn(INSIDE, ri(0), 80, 58352, 900, 101, TCP_SYN | TCP_ACK), INSIDE, tcpOn(OUTSIDE, ro(0), 8081, 58352, 900, 101, TCP_SYN | TCP_ACK), OUTSIDE);
+    both(tcpOn(OUTSIDE, o(2), 58352, 8081, 101, 901, TCP_ACK), OUTSIDE, tcpOn(INSIDE, i(2), 58352, 80, 101, 901, TCP_ACK), INSIDE);
+    both(tcpOn(OUTSIDE, o(3), 58352, 8081, 101, 901, TCP_ACK | TCP_PSH, 12), OUTSIDE, tcpOn(INSIDE, i(3), 58352, 80, 101, 901, TCP_ACK | TCP_PSH, 12), INSIDE);
+    // One packet only seen inside (the outside copy was lost): still counted, once.
+    h.push(tcpOn(INSIDE, ri(5), 80, 58352, 901, 113, TCP_ACK | TCP_FIN), INSIDE, (t += 1));
+    expect(rows(engine)).toEqual([{
+      proto: 'tcp', type: 'dnat', original: { src: WAN, dst: HOST, sport: 58352, dport: 8081 }, reply: { src: C1, dst: WAN, sport: 80, dport: 58352 },
+      inside: 'docker0', outside: 'eth0', firstFrame: 1, lastFrame: 9, packets: { original: 3, reply: 2 },
+    }]);
+    expect(kinds(h.events)).toEqual(['nat.new']);
+  });
+
+  it('hairpin NAT (DNAT and SNAT of one packet) is dnat with translated src+dst', () => {
+    const engine = new NaptEngine(OPTIONS);
+    const h = new Harness(engine);
+    h.push(udpOn(INSIDE, { src: C1, dst: HOST, ttl: 64, id: 42 }, 33000, 8080), INSIDE, 0);
+    const out = h.push(udpOn(INSIDE, { src: GW_IN, dst: C2, ttl: 63, id: 42 }, 33000, 80), INSIDE, 0.1);
+    expect(out[0]).toMatchObject({
+      kind: 'nat.new', type: 'dnat', translated: 'src+dst',
+      original: { src: C1, dst: HOST, sport: 33000, dport: 8080 }, reply: { src: C2, dst: GW_IN, sport: 80, dport: 33000 },
+    });
+  });
+});
+
+describe('NaptEngine ICMP errors', () => {
+  /** A port unreachable from `from` to `to` quoting a UDP header src:sport -> dst:dport with IP id `qid`. */
+  const unreachable = (side: Side, p: Pkt, q: { src: string; dst: string; sport: number; dport: number; qid: number }) =>
+    frameOn(side, p, 1, icmp(3, 3, [0, 0, 0, 0], ipv4({ src: q.src, dst: q.dst, protocol: 17, ttl: 63, id: q.qid }, udp(q.sport, q.dport, new Uint8Array(8)))));
+
+  it('maps an error quoting the translated header (outside) back to its connection, once for both copies', () => {
+    const engine = new NaptEngine(OPTIONS);
+    const h = new Harness(engine);
+    udpExchange(h, 0, C1, 40000, 40000, [10, 11]);
+    udpExchange(h, 1000, C2, 40000, 49383, [20, 21]);
+    h.push(udpOn(INSIDE, { src: C2, dst: WAN, ttl: 64, id: 22 }, 40000, 7), INSIDE, 2000);
+    h.push(udpOn(OUTSIDE, { src: HOST, dst: WAN, ttl: 63, id: 22 }, 49383, 7), OUTSIDE, 2000.1);
+    const outside = h.push(unreachable(OUTSIDE, { src: WAN, dst: HOST, ttl: 64, id: 77 }, { src: HOST, dst: WAN, sport: 49383, dport: 7, qid: 22 }), OUTSIDE, 2001);
+    expect(outside).toEqual([{
+      frame: 11, kind: 'nat.icmp-error', proto: 'udp', type: 'snat',
+      original: { src: C2, dst: WAN, sport: 40000, dport: 7 }, reply: { src: WAN, dst: HOST, sport: 7, dport: 49383 },
+      icmpType: 3, icmpCode: 3, from: WAN, to: HOST, quoted: 'original', translated: true, iface: 'eth0',
+    }]);
+    // The kernel rewrites the error for the inside: outer destination and quoted header.
+    const inside = h.push(unreachable(INSIDE, { src: WAN, dst: C2, ttl: 63, id: 77 }, { src: C2, dst: WAN, sport: 40000, dport: 7, qid: 22 }), INSIDE, 2001.1);
+    expect(inside).toEqual([]);
+    // Errors do not count as packets of the flow.
+    expect(rows(engine)[1].packets).toEqual({ original: 2, reply: 1 });
+  });
+
+  it('maps an error quoting a TCP header (8 bytes: ports and sequence only)', () => {
+    const engine = new NaptEngine(OPTIONS);
+    const h = new Harness(engine);
+    h.push(tcpOn(INSIDE, { src: C1, dst: WAN, ttl: 64, id: 5 }, 45000, 80, 1, 0, TCP_SYN), INSIDE, 0);
+    h.push(tcpOn(OUTSIDE, { src: HOST, dst: WAN, ttl: 63, id: 5 }, 17238, 80, 1, 0, TCP_SYN), OUTSIDE, 0.1);
+    const quoted = bytes(ipv4({ src: HOST, dst: WAN, protocol: 6, ttl: 1, id: 5, totalLength: 40 }, new Uint8Array(0)), u16(17238), u16(80), u32(1));
+    const err = h.push(frameOn(OUTSIDE, { src: '203.0.113.9', dst: HOST, ttl: 250, id: 1 }, 1, icmp(11, 0, [0, 0, 0, 0], quoted)), OUTSIDE, 1);
+    expect(err).toMatchObject([{ kind: 'nat.icmp-error', proto: 'tcp', icmpType: 11, quoted: 'original', translated: true, original: { sport: 45000 } }]);
+  });
+
+  it('ignores errors quoting a flow that is not translated', () => {
+    const h = new Harness(new NaptEngine(OPTIONS));
+    expect(h.push(unreachable(OUTSIDE, { src: WAN, dst: HOST, ttl: 64, id: 1 }, { src: HOST, dst: WAN, sport: 5000, dport: 7, qid: 3 }), OUTSIDE, 0)).toEqual([]);
+  });
+});
+
+describe('NaptEngine: what is not NAT', () => {
+  it('a packet forwarded unchanged (routing between bridges) creates nothing', () => {
+    const engine = new NaptEngine(OPTIONS);
+    const h = new Harness(engine);
+    const p = { src: '172.18.0.2', dst: '172.19.0.2', id: 9 };
+    h.push(frameOn(INSIDE, { ...p, ttl: 64 }, 17, udp(1000, 2000, new Uint8Array(8))), INSIDE, 0);
+    h.push(frameOn(OUTSIDE, { ...p, ttl: 63 }, 17, udp(1000, 2000, new Uint8Array(8))), OUTSIDE, 0.1);
+    expect(rows(engine)).toEqual([]);
+    expect(h.events).toEqual([]);
+  });
+
+  it('different packets that only look alike are not paired: same TTL, other IP id, other length, too late', () => {
+    const engine = new NaptEngine(OPTIONS);
+    const h = new Harness(engine);
+    h.push(udpOn(INSIDE, { src: C1, dst: WAN, ttl: 64, id: 1 }, 40000, 7), INSIDE, 0);
+    h.push(udpOn(OUTSIDE, { src: HOST, dst: WAN, ttl: 64, id: 1 }, 40000, 7), OUTSIDE, 0.1); // same TTL: not forwarded
+    h.push(udpOn(OUTSIDE, { src: HOST, dst: WAN, ttl: 63, id: 2 }, 40000, 7), OUTSIDE, 0.2); // other IP id
+    h.push(udpOn(OUTSIDE, { src: HOST, dst: WAN, ttl: 63, id: 1 }, 40000, 7, 9), OUTSIDE, 0.3); // other length
+    h.push(udpOn(OUTSIDE, { src: HOST, dst: WAN, ttl: 63, id: 1 }, 40000, 7), OUTSIDE, 500); // beyond the window
+    expect(rows(engine)).toEqual([]);
+  });
+
+  it('both halves changed is only accepted when the invariant key is strong (TCP, or a non-zero IP id)', () => {
+    const engine = new NaptEngine(OPTIONS);
+    const h = new Harness(engine);
+    h.push(udpOn(INSIDE, { src: C1, dst: HOST, ttl: 64, id: 0 }, 33000, 8080), INSIDE, 0);
+    h.push(udpOn(INSIDE, { src: GW_IN, dst: C2, ttl: 63, id: 0 }, 33000, 80), INSIDE, 0.1);
+    expect(rows(engine)).toEqual([]);
+  });
+
+  it('one side alone shows no translation', () => {
+    const engine = new NaptEngine(OPTIONS);
+    const h = new Harness(engine);
+    h.push(udpOn(INSIDE, { src: C1, dst: WAN, ttl: 64, id: 1 }, 40000, 7), INSIDE, 0);
+    h.push(udpOn(INSIDE, { src: WAN, dst: C1, ttl: 63, id: 2 }, 7, 40000), INSIDE, 1);
+    expect(rows(engine)).toEqual([]);
+  });
+
+  it('ignores IPv4 fragments that do not complete a datagram', () => {
+    const engine = new NaptEngine(OPTIONS);
+    const h = new Harness(engine);
+    const frag = (side: Side, src: string, ttl: number) =>
+      eth(M_BR, M_C1, 0x0800, ipv4({ src, dst: WAN, protocol: 17, ttl, id: 99, mf: true }, udp(40000, 7, new Uint8Array(16), 1000)));
+    h.push(frag(INSIDE, C1, 64), INSIDE, 0);
+    h.push(frag(OUTSIDE, HOST, 63), OUTSIDE, 0.1);
+    expect(rows(engine)).toEqual([]);
+  });
+});
+
+describe('NaptEngine copies', () => {
+  it('skips frames marked as copies', () => {
+    const engine = new NaptEngine(OPTIONS);
+    const h = new Harness(engine);
+    h.push(udpOn(INSIDE, { src: C1, dst: WAN, ttl: 64, id: 1 }, 40000, 7), INSIDE, 0);
+    h.push(udpOn(OUTSIDE, { src: HOST, dst: WAN, ttl: 63, id: 1 }, 40000, 7), OUTSIDE, 0.1, { isCopy: true });
+    expect(rows(engine)).toEqual([]);
+  });
+
+  it('-i any: the veth and bridge copies of one packet (other SLL2 ifindex, same TTL) count once', () => {
+    const engine = new NaptEngine({ ...OPTIONS, topology: new Topology([
+      { ifindex: 2, name: 'docker0', kind: 'bridge', mac: null, master: null, mtu: 1500, vxlan: null },
+      { ifindex: 3, name: 'vethc1', kind: 'veth', mac: null, master: 'docker0', mtu: 1500, vxlan: null },
+      { ifindex: 5, name: 'eth0', kind: 'device', mac: null, master: null, mtu: 1500, vxlan: null },
+    ]) });
+    const h = new Harness(engine);
+    const any = (ifindex: number, pkttype: number, mac: string, p: Pkt, sport: number, dport: number) =>
+      sll2(0x0800, ifindex, pkttype, mac, ipv4({ src: p.src, dst: p.dst, protocol: 17, ttl: p.ttl, id: p.id }, udp(sport, dport, new Uint8Array(8))));
+    const names: Record<number, string> = { 2: 'docker0', 3: 'vethc1', 5: 'eth0' };
+    const push = (bytesIn: Uint8Array, ifindex: number, at: number) => h.push(bytesIn, { ifaceId: 0, iface: names[ifindex] }, at, { linkType: 276 });
+    push(any(3, 0, M_C1, { src: C1, dst: WAN, ttl: 64, id: 1 }, 40000, 7), 3, 0);
+    push(any(2, 0, M_C1, { src: C1, dst: WAN, ttl: 64, id: 1 }, 40000, 7), 2, 0);
+    push(any(5, 4, M_HOST, { src: HOST, dst: WAN, ttl: 63, id: 1 }, 40000, 7), 5, 0.1);
+    push(any(5, 0, M_WAN, { src: WAN, dst: HOST, ttl: 64, id: 2 }, 7, 40000), 5, 1);
+    push(any(2, 4, M_BR, { src: WAN, dst: C1, ttl: 63, id: 2 }, 7, 40000), 2, 1.1);
+    push(any(3, 4, M_BR, { src: WAN, dst: C1, ttl: 63, id: 2 }, 7, 40000), 3, 1.11);
+    expect(rows(engine)).toEqual([{
+      proto: 'udp', type: 'snat', original: { src: C1, dst: WAN, sport: 40000, dport: 7 }, reply: { src: WAN, dst: HOST, sport: 7, dport: 40000 },
+      inside: 'docker0', outside: 'eth0', firstFrame: 1, lastFrame: 5, packets: { original: 1, reply: 1 },
+    }]);
+  });
+});
+
+describe('NaptEngine expiry, reuse and ambiguity', () => {
+  it('after conntrack\'s UDP timeout the same inside tuple may get another mapping: a new entry, the old one kept in the report', () => {
+    const engine = new NaptEngine(OPTIONS);
+    const h = new Harness(engine);
+    udpExchange(h, 0, C1, 40000, 40000, [1, 2]);
+    udpExchange(h, 31_000, C1, 40000, 1234, [3, 4]);
+    expect(rows(engine).map((r) => [r.reply.dport, r.packets])).toEqual([[40000, { original: 1, reply: 1 }], [1234, { original: 1, reply: 1 }]]);
+    expect(engine.activeCount).toBe(1);
+  });
+
+  it('a pair that disagrees with the mapping in force is authoritative (the old entry is retired)', () => {
+    const engine = new NaptEngine(OPTIONS);
+    const h = new Harness(engine);
+    udpExchange(h, 0, C1, 40000, 40000, [1, 2]);
+    udpExchange(h, 5000, C1, 40000, 2222, [3, 4]); // within the timeout, but the outside copy says otherwise
+    expect(rows(engine).map((r) => [r.reply.dport, r.packets])).toEqual([[40000, { original: 1, reply: 1 }], [2222, { original: 1, reply: 1 }]]);
+    expect(kinds(h.events)).toEqual(['nat.new', 'nat.new', 'nat.remap']);
+    expect(engine.activeCount).toBe(1);
+  });
+
+  it('UDP with IP id 0 (unconnected DF sockets): two look-alike packets pair by the kept port, oldest first', () => {
+    const engine = new NaptEngine(OPTIONS);
+    const h = new Harness(engine);
+    h.push(udpOn(INSIDE, { src: C1, dst: WAN, ttl: 64, id: 0 }, 5000, 53), INSIDE, 0);
+    h.push(udpOn(INSIDE, { src: C2, dst: WAN, ttl: 64, id: 0 }, 6000, 53), INSIDE, 0.01);
+    h.push(udpOn(OUTSIDE, { src: HOST, dst: WAN, ttl: 63, id: 0 }, 6000, 53), OUTSIDE, 0.1);
+    h.push(udpOn(OUTSIDE, { src: HOST, dst: WAN, ttl: 63, id: 0 }, 5000, 53), OUTSIDE, 0.11);
+    expect(rows(engine).map((r) => [r.original.src, r.reply.dport])).toEqual([[C2, 6000], [C1, 5000]]);
+  });
+
+  it('TCP: an entry reset by RST expires after 10 s, an established one is kept for days', () => {
+    const engine = new NaptEngine(OPTIONS);
+    const h = new Harness(engine);
+    const syn = (at: number, id: number, mapped: number) => {
+      h.push(tcpOn(INSIDE, { src: C1, dst: WAN, ttl: 64, id }, 45000, 80, id * 1000, 0, TCP_SYN), INSIDE, at);
+      h.push(tcpOn(OUTSIDE, { src: HOST, dst: WAN, ttl: 63, id }, mapped, 80, id * 1000, 0, TCP_SYN), OUTSIDE, at + 0.1);
+    };
+    syn(0, 1, 45000);
+    h.push(tcpOn(OUTSIDE, { src: WAN, dst: HOST, ttl: 64, id: 50 }, 80, 45000, 0, 1001, TCP_RST | TCP_ACK), OUTSIDE, 1);
+    // 11 s later a packet of the old tuple seen on one side only no longer maps.
+    h.push(tcpOn(INSIDE, { src: C1, dst: WAN, ttl: 64, id: 60 }, 45000, 80, 1001, 0, TCP_ACK), INSIDE, 12_000);
+    expect(rows(engine)[0].packets).toEqual({ original: 1, reply: 1 });
+    expect(engine.activeCount).toBe(0);
+
+    const est = new NaptEngine(OPTIONS);
+    const e = new Harness(est);
+    e.push(tcpOn(INSIDE, { src: C1, dst: WAN, ttl: 64, id: 1 }, 45000, 80, 1000, 0, TCP_SYN), INSIDE, 0);
+    e.push(tcpOn(OUTSIDE, { src: HOST, dst: WAN, ttl: 63, id: 1 }, 45000, 80, 1000, 0, TCP_SYN), OUTSIDE, 0.1);
+    e.push(tcpOn(OUTSIDE, { src: WAN, dst: HOST, ttl: 64, id: 0 }, 80, 45000, 7, 1001, TCP_SYN | TCP_ACK), OUTSIDE, 1);
+    // An hour of silence, then a packet seen inside only: still the same connection.
+    e.push(tcpOn(INSIDE, { src: C1, dst: WAN, ttl: 64, id: 2 }, 45000, 80, 1001, 8, TCP_ACK), INSIDE, 3_600_000);
+    expect(rows(est)[0].packets).toEqual({ original: 2, reply: 1 });
+    expect(est.activeCount).toBe(1);
+  });
+});
+
+describe('NaptEngine determinism and clone', () => {
+  /** A scripted capture: two UDP flows, a collision, an ICMP flow and an error. */
+  function script(): [Uint8Array, Side, number][] {
+    const f: [Uint8Array, Side, number][] = [];
+    const ex = (at: number, c: string, sport: number, mapped: number, ids: [number, number]) => {
+      f.push([udpOn(INSIDE, { src: c, dst: WAN, ttl: 64, id: ids[0] }, sport, 7), INSIDE, at]);
+      f.push([udpOn(OUTSIDE, { src: HOST, dst: WAN, ttl: 63, id: ids[0] }, mapped, 7), OUTSIDE, at + 0.2]);
+      f.push([udpOn(OUTSIDE, { src: WAN, dst: HOST, ttl: 64, id: ids[1] }, 7, mapped), OUTSIDE, at + 1]);
+      f.push([udpOn(INSIDE, { src: WAN, dst: c, ttl: 63, id: ids[1] }, 7, sport), INSIDE, at + 1.1]);
+    };
+    ex(0, C1, 40000, 40000, [1, 2]);
+    f.push([udpOn(INSIDE, { src: C2, dst: WAN, ttl: 64, id: 3 }, 40000, 7), INSIDE, 1000]); // clone point falls after this one
+    f.push([udpOn(OUTSIDE, { src: HOST, dst: WAN, ttl: 63, id: 3 }, 49383, 7), OUTSIDE, 1000.2]);
+    f.push([udpOn(OUTSIDE, { src: WAN, dst: HOST, ttl: 64, id: 4 }, 7, 49383), OUTSIDE, 1001]);
+    f.push([udpOn(INSIDE, { src: WAN, dst: C2, ttl: 63, id: 4 }, 7, 40000), INSIDE, 1001.1]);
+    f.push([echoOn(INSIDE, { src: C1, dst: WAN, ttl: 64, id: 5 }, 8, 4660, 1), INSIDE, 2000]);
+    f.push([echoOn(OUTSIDE, { src: HOST, dst: WAN, ttl: 63, id: 5 }, 8, 4660, 1), OUTSIDE, 2000.1]);
+    ex(3000, C1, 40000, 40000, [6, 7]);
+    return f;
+  }
+
+  it('the same frames give the same report and the same changes', () => {
+    const run = () => {
+      const engine = new NaptEngine(OPTIONS);
+      const h = new Harness(engine);
+      for (const [b, side, at] of script()) h.push(b, side, at);
+      return { report: engine.report(), events: h.events };
+    };
+    const a = run();
+    expect(a).toEqual(run());
+    expect((a.report as Row[]).length).toBe(3);
+  });
+
+  it('a clone taken mid-flow (a packet waiting for its other-side copy) continues identically and independently', () => {
+    const frames = script();
+    const engine = new NaptEngine(OPTIONS);
+    const h = new Harness(engine);
+    const cut = 5; // after C2's inside packet, before its outside copy
+    for (const [b, side, at] of frames.slice(0, cut)) h.push(b, side, at);
+    const clone = engine.clone();
+    const before = JSON.stringify(clone.report());
+    const hc = new Harness(clone);
+    hc.no = h.no;
+    for (const [b, side, at] of frames.slice(cut)) h.push(b, side, at);
+    expect(JSON.stringify(clone.report())).toBe(before);
+    for (const [b, side, at] of frames.slice(cut)) hc.push(b, side, at);
+    expect(clone.report()).toEqual(engine.report());
+    expect(kinds(hc.events)).toEqual(['nat.new', 'nat.remap', 'nat.new']);
+    // Stepping the clone further leaves the original alone.
+    hc.push(udpOn(INSIDE, { src: C2, dst: WAN, ttl: 64, id: 8 }, 40000, 7), INSIDE, 4000);
+    expect((clone.report() as Row[])[1].packets.original).toBe(2);
+    expect((engine.report() as Row[])[1].packets.original).toBe(1);
+  });
+});

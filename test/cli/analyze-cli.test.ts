@@ -1,0 +1,43 @@
+// End-to-end runs of the real `dockshark analyze` (dist/cli/main.js).
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { capturesDir } from '../helpers/paths.js';
+import { runCli } from '../helpers/run-cli.js';
+
+const capture = (name: string) => resolve(capturesDir, name);
+
+describe('dockshark analyze', () => {
+  it('--json prints the report with every section', () => {
+    const r = runCli(['analyze', '--json', capture('napt/napt-multi.pcapng')]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(Object.keys(report)).toEqual(['frames', 'interfaces', 'bridges', 'arp', 'nat', 'overlay', 'events']);
+    expect(report.frames).toBe(66);
+    expect(report.interfaces.map((i: { name: string }) => i.name)).toEqual(['docker0', 'eth0']);
+    expect(report.nat.length).toBeGreaterThan(0);
+    expect(report.events.every((e: { frame: number; kind: string }) => Number.isInteger(e.frame) && /^\w+\.[\w-]+$/.test(e.kind))).toBe(true);
+  });
+
+  it('names -i any interfaces from a topology', () => {
+    const without = JSON.parse(runCli(['analyze', '--json', capture('bridge/bridge-any.pcap')]).stdout);
+    expect(without.interfaces).toEqual([{ name: null, linktype: 276, frames: 111 }]);
+    const withTopology = JSON.parse(runCli(['analyze', '--json', '--topology', capture('bridge/truth-host-links.json'), capture('bridge/bridge-any.pcap')]).stdout);
+    const ports = withTopology.bridges.flatMap((b: { fdb: { port: string | null }[] }) => b.fdb.map((e) => e.port));
+    expect(ports).toContain('veth1a2b3c4');
+  });
+
+  it('prints readable tables and, with --events, the change log', () => {
+    const r = runCli(['analyze', '--events', capture('overlay-learn/overlay-underlay-h1.pcap')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('VXLAN tunnels');
+    expect(r.stdout).toMatch(/4097\s+192\.0\.2\.\d\s+192\.0\.2\.\d\s+4789/);
+    expect(r.stdout).toContain('Change log');
+    expect(r.stdout).toContain('tunnel.new');
+  });
+
+  it('rejects a topology that is not `ip -j -d link show` output', () => {
+    const r = runCli(['analyze', '--topology', capture('README.md'), capture('bridge/bridge-docker0.pcap')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^dockshark: .*README\.md is not JSON/);
+  });
+});
