@@ -11,7 +11,7 @@
 // WINDOW_NS, so they stay separate frames.
 
 import type { Layer, LayerList } from '../decode/index.js';
-import type { CopyInfo } from './types.js';
+import type { MutableAnalysisFrame } from './types.js';
 
 export const WINDOW_NS = 10_000_000; // 10 ms
 const HASHED_BYTES = 96;
@@ -22,13 +22,6 @@ interface Seen {
   firstIfaceId: number;
   tsSec: number;
   tsNsec: number;
-}
-
-/** A CopyInfo the tracker fills in place (one per pipeline, no allocation per frame). */
-export class MutableCopyInfo implements CopyInfo {
-  firstNo = 0;
-  firstIface: string | null = null;
-  isCopy = false;
 }
 
 export class CopyTracker {
@@ -44,7 +37,7 @@ export class CopyTracker {
    * byte; `layers` its decode. Fills `out` with how this frame relates to earlier copies.
    */
   observe(no: number, ifaceId: number, iface: string | null, tsSec: number, tsNsec: number,
-    bytes: Uint8Array, frameStart: number, frameEnd: number, layers: LayerList, out: MutableCopyInfo): void {
+    bytes: Uint8Array, frameStart: number, frameEnd: number, layers: LayerList, out: MutableAnalysisFrame['copy']): void {
     this.expire(tsSec, tsNsec);
     out.firstNo = no;
     out.firstIface = iface;

@@ -10,22 +10,9 @@
 // 'in'; `ifindex` -1; `copy` says "first copy" (copies are dropped before this point).
 // Changes the engines make are passed on with a `vni` field added.
 
-import { LayerList, type Layer } from '../decode/index.js';
-import type { AnalysisFrame, Change, Engine } from './types.js';
+import type { Layer } from '../decode/index.js';
+import { MutableAnalysisFrame, type AnalysisFrame, type Change, type Engine } from './types.js';
 import type { VtepAddresses } from './overlay-context.js';
-
-/** The AnalysisFrame given to inner engines: one object, refilled per inner frame. */
-class InnerFrame implements AnalysisFrame {
-  no = 0;
-  tsSec = 0;
-  tsNsec = 0;
-  ifaceId = 0;
-  iface: string | null = null;
-  ifindex = -1;
-  direction: 'in' | 'out' | null = 'in';
-  readonly layers = new LayerList();
-  readonly copy = { firstNo: 0, firstIface: null as string | null, isCopy: false };
-}
 
 /** Capture interface ids of the VTEP pseudo-ports start here (2^40: far above real ids, exact as a double). */
 export const INNER_IFACE_BASE = 2 ** 40;
@@ -35,8 +22,15 @@ export function vtepPortName(addresses: VtepAddresses, vtep: number): string {
   return 'vxlan:' + addresses.text(vtep);
 }
 
+/** Inner frames arrive from the tunnel: always received, never a copy (copies are dropped before). */
+function newInnerFrame(): MutableAnalysisFrame {
+  const f = new MutableAnalysisFrame();
+  f.direction = 'in';
+  return f;
+}
+
 export class InnerFeeder {
-  private readonly frame = new InnerFrame();
+  private readonly frame = newInnerFrame();
   private readonly scratch: Change[] = [];
   private readonly portNames = new Map<number, string>();
 

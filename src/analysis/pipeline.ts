@@ -3,10 +3,10 @@
 // layer: any object shaped like a reader's RawFrame can be pushed (frames must come
 // in timestamp order; see capture/reorder.ts).
 
-import { FrameDecoder, LayerList, type DecodedFrame, type JsonValue } from '../decode/index.js';
+import { FrameDecoder, type DecodedFrame, type JsonValue } from '../decode/index.js';
 import type { Topology } from '../topology/model.js';
-import { CopyTracker, MutableCopyInfo } from './copies.js';
-import type { AnalysisFrame, Change, Engine, EngineOptions } from './types.js';
+import { CopyTracker } from './copies.js';
+import { MutableAnalysisFrame, type AnalysisFrame, type Change, type Engine, type EngineOptions } from './types.js';
 
 /** What the pipeline needs of a captured frame (a capture reader's RawFrame fits). */
 export interface CapturedFrame {
@@ -24,18 +24,6 @@ export interface CapturedFrame {
     readonly name: string | null;
     readonly fcsLength?: number;
   };
-}
-
-class PipelineFrame implements AnalysisFrame {
-  no = 0;
-  tsSec = 0;
-  tsNsec = 0;
-  ifaceId = 0;
-  iface: string | null = null;
-  ifindex = -1;
-  direction: 'in' | 'out' | null = null;
-  layers = new LayerList();
-  readonly copy = new MutableCopyInfo();
 }
 
 export interface InterfaceSummary {
@@ -61,7 +49,7 @@ export class AnalysisPipeline {
   readonly interfaces = new Map<number, InterfaceSummary>();
   private readonly scratch: Change[] = [];
   /** The frame handed to the engines, refilled for every frame (engines copy what they keep). */
-  private readonly frame = new PipelineFrame();
+  private readonly frame = new MutableAnalysisFrame();
 
   constructor(readonly engines: Engine[], options: PipelineOptions, topology: Topology) {
     this.engineOptions = {

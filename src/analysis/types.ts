@@ -6,7 +6,7 @@
 // the same state and the same changes, so the replay (a later issue) can checkpoint
 // with `clone()` and step again. Frames arrive in timestamp order.
 
-import type { JsonValue, Layer, LayerList } from '../decode/index.js';
+import { LayerList, type JsonValue, type Layer } from '../decode/index.js';
 import type { Topology } from '../topology/model.js';
 
 /** How this frame relates to other captured copies of the same frame (see copies.ts). */
@@ -38,6 +38,19 @@ export interface AnalysisFrame {
   readonly direction: 'in' | 'out' | null;
   readonly layers: LayerList;
   readonly copy: CopyInfo;
+}
+
+/** An AnalysisFrame that is refilled for every frame (the pipeline's, and the overlay's inner frames). */
+export class MutableAnalysisFrame implements AnalysisFrame {
+  no = 0;
+  tsSec = 0;
+  tsNsec = 0;
+  ifaceId = 0;
+  iface: string | null = null;
+  ifindex = -1;
+  direction: 'in' | 'out' | null = null;
+  layers = new LayerList();
+  readonly copy: { -readonly [K in keyof CopyInfo]: CopyInfo[K] } = { firstNo: 0, firstIface: null, isCopy: false };
 }
 
 /** A change an engine made: `frame` is the frame number that caused it. */

@@ -142,6 +142,25 @@ export class DecodeContext {
       `The ${what} needs ${required} bytes but only ${Math.max(0, available)} were captured.`);
   }
 
+  /**
+   * Decode the datagram an ICMP/ICMPv6 error quotes into `list`, with the ordinary
+   * decoders starting at `kind`, expecting it to be cut short (no truncation issues).
+   */
+  decodeQuoted(list: LayerList, kind: NextKind, offset: number, end: number): void {
+    const savedTarget = this.target;
+    const savedIpPayload = this.ipPayloadLength;
+    this.target = list;
+    this.quotedDepth++;
+    this.ipPayloadLength = -1;
+    try {
+      this.decodeChain(kind, offset, end);
+    } finally {
+      this.quotedDepth--;
+      this.target = savedTarget;
+      this.ipPayloadLength = savedIpPayload;
+    }
+  }
+
   /** Continue with `kind` on [offset, end). */
   then(kind: NextKind, offset: number, end: number): NextKind {
     this.nextOffset = offset;

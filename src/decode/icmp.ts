@@ -86,23 +86,7 @@ export function decodeIcmp(ctx: DecodeContext, offset: number, end: number): Nex
   ctx.target.push(icmp);
 
   if (isIcmpError(icmp.type) && available > ICMP_HEADER_LEN && ctx.quotedDepth < MAX_QUOTED_DEPTH) {
-    decodeQuoted(ctx, icmp.quoted, offset + ICMP_HEADER_LEN, end);
+    ctx.decodeQuoted(icmp.quoted, Next.Ipv4, offset + ICMP_HEADER_LEN, end);
   }
   return Next.None;
-}
-
-/** Decode the quoted datagram into `list` with the ordinary decoders, expecting it to be cut short. */
-function decodeQuoted(ctx: DecodeContext, list: import('./layers.js').LayerList, offset: number, end: number): void {
-  const savedTarget = ctx.target;
-  const savedIpPayload = ctx.ipPayloadLength;
-  ctx.target = list;
-  ctx.quotedDepth++;
-  ctx.ipPayloadLength = -1;
-  try {
-    ctx.decodeChain(Next.Ipv4, offset, end);
-  } finally {
-    ctx.quotedDepth--;
-    ctx.target = savedTarget;
-    ctx.ipPayloadLength = savedIpPayload;
-  }
 }

@@ -32,7 +32,7 @@ import { readMac } from './addr.js';
 import { internetChecksum } from './checksum.js';
 import { Next, type DecodeContext, type NextKind } from './context.js';
 import { ipv6PseudoHeaderSum, Ipv6Ext } from './ipv6.js';
-import type { Icmpv6Layer, LayerList } from './layers.js';
+import type { Icmpv6Layer } from './layers.js';
 
 export const ICMPV6_HEADER_LEN = 8;
 export const Icmpv6Field = {
@@ -167,7 +167,7 @@ export function decodeIcmpv6(ctx: DecodeContext, offset: number, end: number): N
   }
   if (isIcmpv6Error(type)) {
     if (available > ICMPV6_HEADER_LEN && ctx.quotedDepth < MAX_QUOTED_DEPTH) {
-      decodeQuoted(ctx, icmp.quoted, offset + ICMPV6_HEADER_LEN, end);
+      ctx.decodeQuoted(icmp.quoted, Next.Ipv6, offset + ICMPV6_HEADER_LEN, end);
     }
     return Next.None;
   }
@@ -258,20 +258,4 @@ function decodeNdOptions(
     i += length;
   }
   if (missing > 0) ctx.truncated('icmpv6', i, missing, 0, 'rest of the ND options');
-}
-
-/** Decode the quoted packet into `list` with the ordinary decoders, expecting it to be cut short. */
-function decodeQuoted(ctx: DecodeContext, list: LayerList, offset: number, end: number): void {
-  const savedTarget = ctx.target;
-  const savedIpPayload = ctx.ipPayloadLength;
-  ctx.target = list;
-  ctx.quotedDepth++;
-  ctx.ipPayloadLength = -1;
-  try {
-    ctx.decodeChain(Next.Ipv6, offset, end);
-  } finally {
-    ctx.quotedDepth--;
-    ctx.target = savedTarget;
-    ctx.ipPayloadLength = savedIpPayload;
-  }
 }

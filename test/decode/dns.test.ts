@@ -2,27 +2,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_DNS_RECORDS, MAX_POINTER_JUMPS } from '../../src/decode/dns.js';
-import { FrameDecoder, MAX_LAYERS, type DecodedFrame } from '../../src/decode/frame.js';
-import type { LayerName } from '../../src/decode/issues.js';
-import type { DnsLayer, Layer, LayerList } from '../../src/decode/layers.js';
+import { MAX_LAYERS, type DecodedFrame } from '../../src/decode/frame.js';
+import type { DnsLayer } from '../../src/decode/layers.js';
 import { hex } from '../helpers/hex.js';
-
-const decoder = new FrameDecoder();
-
-function decode(bytes: Uint8Array, origLen = bytes.length, linkType = 1): DecodedFrame {
-  return decoder.decode({ data: bytes, start: 0, end: bytes.length, origLen, tsSec: 0, direction: null, iface: { id: 0, linkType } });
-}
-
-function layerOf<P extends Layer['proto']>(list: LayerList, index: number, proto: P): Extract<Layer, { proto: P }> {
-  expect(index).toBeLessThan(list.count);
-  const layer = list.items[index];
-  expect(layer.proto).toBe(proto);
-  return layer as Extract<Layer, { proto: P }>;
-}
-
-function protos(list: LayerList): string[] {
-  return list.items.slice(0, list.count).map((l) => l.proto);
-}
+import { decode, decoder, layerOf, protos, sweep, type Region } from '../helpers/sweep.js';
 
 /** The DNS record of an Ethernet[IPv4[UDP[DNS]]] frame. */
 function dnsOf(out: DecodedFrame): DnsLayer {
@@ -62,21 +45,6 @@ function inUdp(message: string): Uint8Array {
   frame[39] = (8 + msg.length) & 0xff;
   frame.set(msg, 42);
   return frame;
-}
-
-interface Region { start: number; end: number; layer: LayerName }
-
-/** Cut at every length with origLen whole: a cut in a header or record region gives 'truncated' at its start first. */
-function sweep(bytes: Uint8Array, regions: Region[], linkType = 1): void {
-  for (let cut = 0; cut < bytes.length; cut++) {
-    const out = decode(bytes.subarray(0, cut), bytes.length, linkType);
-    const region = regions.find((r) => cut >= r.start && cut < r.end);
-    if (region) {
-      expect(out.issues[0], `cut at ${cut}`).toMatchObject({ kind: 'truncated', layer: region.layer, offset: region.start });
-    } else {
-      expect(out.issues.filter((i) => i.kind === 'truncated'), `cut at ${cut}`).toEqual([]);
-    }
-  }
 }
 
 const UDP4: Region[] = [

@@ -3,26 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatIpv6, formatMac } from '../../src/decode/addr.js';
 import { FrameDecoder, MAX_LAYERS, type DecodedFrame } from '../../src/decode/frame.js';
-import type { LayerName } from '../../src/decode/issues.js';
-import type { Icmpv6Layer, Layer, LayerList } from '../../src/decode/layers.js';
+import type { Icmpv6Layer } from '../../src/decode/layers.js';
 import { hex } from '../helpers/hex.js';
-
-const decoder = new FrameDecoder();
-
-function decode(bytes: Uint8Array, origLen = bytes.length, linkType = 1): DecodedFrame {
-  return decoder.decode({ data: bytes, start: 0, end: bytes.length, origLen, tsSec: 0, direction: null, iface: { id: 0, linkType } });
-}
-
-function layerOf<P extends Layer['proto']>(list: LayerList, index: number, proto: P): Extract<Layer, { proto: P }> {
-  expect(index).toBeLessThan(list.count);
-  const layer = list.items[index];
-  expect(layer.proto).toBe(proto);
-  return layer as Extract<Layer, { proto: P }>;
-}
-
-function protos(list: LayerList): string[] {
-  return list.items.slice(0, list.count).map((l) => l.proto);
-}
+import { decode, decoder, layerOf, protos, sweep, type Region } from '../helpers/sweep.js';
 
 /** The ICMPv6 record of a frame with the plain Ethernet[IPv6[ICMPv6]] stack (or with one Hop-by-Hop header). */
 function icmpv6(out: DecodedFrame): Icmpv6Layer {
@@ -47,21 +30,6 @@ const NONE = {
   checksumOk: true, id: -1, seq: -1, mtu: -1, pointer: -1, curHopLimit: -1, raFlags: -1, routerLifetime: -1,
   hasTarget: false, target: null, targetWords: [0, 0, 0, 0], lladdr: -1, naFlags: 0, quoted: 0,
 };
-
-interface Region { start: number; end: number; layer: LayerName }
-
-/** Cut at every length with origLen whole: a cut in a header region gives 'truncated' at its start first. */
-function sweep(bytes: Uint8Array, regions: Region[], linkType = 1): void {
-  for (let cut = 0; cut < bytes.length; cut++) {
-    const out = decode(bytes.subarray(0, cut), bytes.length, linkType);
-    const region = regions.find((r) => cut >= r.start && cut < r.end);
-    if (region) {
-      expect(out.issues[0], `cut at ${cut}`).toMatchObject({ kind: 'truncated', layer: region.layer, offset: region.start });
-    } else {
-      expect(out.issues.filter((i) => i.kind === 'truncated'), `cut at ${cut}`).toEqual([]);
-    }
-  }
-}
 
 // zeek icmp6-ping.pcap frames 1 and 2 (Windows ping: 32 bytes "abcdefghijklmnopqrstuvwabcdefghi").
 // Ethernet[IPv6[ICMPv6 echo request]]

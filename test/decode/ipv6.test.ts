@@ -2,46 +2,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatIpv6 } from '../../src/decode/addr.js';
-import { FrameDecoder, MAX_LAYERS, type DecodedFrame } from '../../src/decode/frame.js';
-import type { LayerName } from '../../src/decode/issues.js';
-import type { Ipv6Layer, Layer, LayerList } from '../../src/decode/layers.js';
+import { MAX_LAYERS } from '../../src/decode/frame.js';
+import type { Ipv6Layer } from '../../src/decode/layers.js';
 import { hex } from '../helpers/hex.js';
-
-const decoder = new FrameDecoder();
-
-function decode(bytes: Uint8Array, origLen = bytes.length, linkType = 1): DecodedFrame {
-  return decoder.decode({ data: bytes, start: 0, end: bytes.length, origLen, tsSec: 0, direction: null, iface: { id: 0, linkType } });
-}
-
-function layerOf<P extends Layer['proto']>(list: LayerList, index: number, proto: P): Extract<Layer, { proto: P }> {
-  expect(index).toBeLessThan(list.count);
-  const layer = list.items[index];
-  expect(layer.proto).toBe(proto);
-  return layer as Extract<Layer, { proto: P }>;
-}
-
-function protos(list: LayerList): string[] {
-  return list.items.slice(0, list.count).map((l) => l.proto);
-}
+import { decode, decoder, layerOf, protos, sweep, type Region } from '../helpers/sweep.js';
 
 const src = (ip: Ipv6Layer): string => formatIpv6(ip.src0, ip.src1, ip.src2, ip.src3);
 const dst = (ip: Ipv6Layer): string => formatIpv6(ip.dst0, ip.dst1, ip.dst2, ip.dst3);
 const exts = (ip: Ipv6Layer): number[] => [...ip.extTypes.subarray(0, ip.extCount)];
-
-interface Region { start: number; end: number; layer: LayerName }
-
-/** Cut at every length with origLen whole: a cut in a header region gives 'truncated' at its start first. */
-function sweep(bytes: Uint8Array, regions: Region[], linkType = 1): void {
-  for (let cut = 0; cut < bytes.length; cut++) {
-    const out = decode(bytes.subarray(0, cut), bytes.length, linkType);
-    const region = regions.find((r) => cut >= r.start && cut < r.end);
-    if (region) {
-      expect(out.issues[0], `cut at ${cut}`).toMatchObject({ kind: 'truncated', layer: region.layer, offset: region.start });
-    } else {
-      expect(out.issues.filter((i) => i.kind === 'truncated'), `cut at ${cut}`).toEqual([]);
-    }
-  }
-}
 
 // tcpdump tests/LINKTYPE_RAW_ipv6.pcap ("IP6 2001:db8::1.12345 > 2620:fe::9.53: 4660+ A? example.com.").
 // LINKTYPE_RAW: IPv6[UDP[DNS query]]

@@ -1,46 +1,9 @@
 // TCP decoder (src/decode/tcp.ts): fields, options, quoted headers, malformed input.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FrameDecoder, MAX_LAYERS, type DecodedFrame } from '../../src/decode/frame.js';
-import type { LayerName } from '../../src/decode/issues.js';
-import type { Layer, LayerList } from '../../src/decode/layers.js';
+import { MAX_LAYERS } from '../../src/decode/frame.js';
 import { hex } from '../helpers/hex.js';
-
-const decoder = new FrameDecoder();
-
-function decode(bytes: Uint8Array, origLen = bytes.length, linkType = 1): DecodedFrame {
-  return decoder.decode({ data: bytes, start: 0, end: bytes.length, origLen, tsSec: 0, direction: null, iface: { id: 0, linkType } });
-}
-
-function layerOf<P extends Layer['proto']>(list: LayerList, index: number, proto: P): Extract<Layer, { proto: P }> {
-  expect(index).toBeLessThan(list.count);
-  const layer = list.items[index];
-  expect(layer.proto).toBe(proto);
-  return layer as Extract<Layer, { proto: P }>;
-}
-
-function protos(list: LayerList): string[] {
-  return list.items.slice(0, list.count).map((l) => l.proto);
-}
-
-interface Region { start: number; end: number; layer: LayerName }
-
-/**
- * Cut the frame at every length (the capture's snap length, so origLen stays whole): never
- * throws; a cut inside a header region gives a first issue 'truncated' at that header's
- * offset; a cut elsewhere (payload) gives no truncation issue.
- */
-function sweep(bytes: Uint8Array, regions: Region[], linkType = 1): void {
-  for (let cut = 0; cut < bytes.length; cut++) {
-    const out = decode(bytes.subarray(0, cut), bytes.length, linkType);
-    const region = regions.find((r) => cut >= r.start && cut < r.end);
-    if (region) {
-      expect(out.issues[0], `cut at ${cut}`).toMatchObject({ kind: 'truncated', layer: region.layer, offset: region.start });
-    } else {
-      expect(out.issues.filter((i) => i.kind === 'truncated'), `cut at ${cut}`).toEqual([]);
-    }
-  }
-}
+import { decode, decoder, layerOf, protos, sweep } from '../helpers/sweep.js';
 
 // zeek testing/btest/Traces/tcp/options.pcap frame 1 (tshark: "36861 → 80 [SYN] Seq=0 Win=5840
 // Len=0 MSS=1460 SACK_PERM TSval=4294923497 TSecr=0 WS=64").
