@@ -124,9 +124,8 @@ export class ArpEngine implements Engine {
 
   /**
    * The same message seen within COPY_WINDOW_MS on another capture side (interface id or
-   * SLL2 ifindex) is a bridged copy. The copy tracker misses these in `-i any` captures,
-   * where every frame has the same capture interface; this catches them. Remembers the
-   * message otherwise.
+   * SLL2 ifindex) is a bridged copy, whether or not the copy tracker flagged it (frames
+   * may come from elsewhere: the overlay's inner frames). Remembers the message otherwise.
    */
   private isCopy(frame: AnalysisFrame, now: number, arp: ArpLayer, linkSrc: MacNumber): boolean {
     for (const r of this.recent) {

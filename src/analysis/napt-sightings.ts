@@ -17,11 +17,17 @@
 // behind and are recognised when followed. A slot is live when it lies in the ring
 // between head and tail; a live slot reached through a stale link has been reused for
 // a later sighting, so its sequence number is not below the one of the sighting that
-// links to it (links always go to strictly older sightings), or, for a bucket head, its
-// key is in another bucket.
+// links to it (links always go to strictly older sightings), or its key is in another
+// bucket (it was a stale bucket head when linked). Linking a new sighting never reads
+// the old head's record.
 
-/** How long a packet waits for its translated copy. Forwarding takes micro- to milliseconds. */
-export const WINDOW_MS = 50;
+/**
+ * How long a packet waits for its translated copy. Forwarding takes micro- to
+ * milliseconds (at most 1.1 ms between the two sides in captures/napt*); a longer wait
+ * (a congested egress queue) loses the pair. Kept short: the live sightings are the
+ * working set of every lookup.
+ */
+export const WINDOW_MS = 20;
 
 export const NONE = -1;
 
@@ -123,9 +129,13 @@ export class SightingWindow<C> {
 
   /** The next older live sighting of the chain after `slot`, or NONE. */
   older(slot: number): number {
+    const rec = this.rec;
     const b = slot << STRIDE_SHIFT;
-    const o = this.rec[b + F_OLDER];
-    if (o === NONE || !this.live(o) || ((this.rec[(o << STRIDE_SHIFT) + F_SEQ] - this.rec[b + F_SEQ]) | 0) >= 0) return NONE;
+    const o = rec[b + F_OLDER];
+    if (o === NONE || !this.live(o)) return NONE;
+    const ob = o << STRIDE_SHIFT;
+    // Reused since the link was made: a later sighting, or one in another bucket (a stale head).
+    if (((rec[ob + F_SEQ] - rec[b + F_SEQ]) | 0) >= 0 || ((rec[ob + F_KEY] ^ rec[b + F_KEY]) & this.mask) !== 0) return NONE;
     return o;
   }
 
@@ -146,10 +156,10 @@ export class SightingWindow<C> {
   private link(s: number): void {
     const b = s << STRIDE_SHIFT;
     const bucket = this.rec[b + F_KEY] & this.mask;
-    let older = this.buckets[bucket];
-    // The old head may be this very slot's previous sighting, expired, or reused elsewhere.
-    if (older === s || (older !== NONE && (!this.live(older) || (this.rec[older << STRIDE_SHIFT] & this.mask) !== bucket))) older = NONE;
-    this.rec[b + F_OLDER] = older;
+    const older = this.buckets[bucket];
+    // A stale old head (expired, or reused since) is recognised by older(); only this very
+    // slot's previous sighting must not become its own older link. No cold record is read.
+    this.rec[b + F_OLDER] = older === s ? NONE : older;
     this.buckets[bucket] = s;
   }
 

@@ -6,7 +6,8 @@
 //  0. Copies. Frames flagged `copy.isCopy` are skipped; so is a packet identical to
 //     one seen within COPY_WINDOW_MS on another capture side (interface id, SLL2
 //     ifindex) with the same TTL: a bridged copy (veth, bridge) the copy tracker did
-//     not flag (it tells `-i any` interfaces apart by capture interface only).
+//     not flag. This also keeps a run over frames from another source (the overlay's
+//     inner frames, a tool without copy tracking) from counting a packet twice.
 //  1. Pairing. A packet P is the translated copy of an earlier packet S (seen within
 //     WINDOW_MS) when they share the invariant key (IP id, protocol, TCP seq/ack/
 //     flags/payload length, UDP length, ICMP type/code/sequence) and their TTLs differ

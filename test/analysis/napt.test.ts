@@ -2,6 +2,7 @@
 // errors mapped back, copies, expiry and reuse, ambiguity, determinism and clone.
 import { describe, expect, it } from 'vitest';
 import { NaptEngine } from '../../src/analysis/napt.js';
+import { F_KEY, NONE, SightingWindow } from '../../src/analysis/napt-sightings.js';
 import type { AnalysisFrame, Change, Engine, EngineOptions } from '../../src/analysis/types.js';
 import { FrameDecoder } from '../../src/decode/index.js';
 import { Topology } from '../../src/topology/model.js';
@@ -452,5 +453,40 @@ describe('NaptEngine determinism and clone', () => {
     hc.push(udpOn(INSIDE, { src: C2, dst: WAN, ttl: 64, id: 8 }, 40000, 7), INSIDE, 4000);
     expect((clone.report() as Row[])[1].packets.original).toBe(2);
     expect((engine.report() as Row[])[1].packets.original).toBe(1);
+  });
+});
+
+describe('SightingWindow (lazy deletion)', () => {
+  it('walks exactly the live sightings of a key, newest first, through expiry, slot reuse, bucket collisions and growth', () => {
+    const w = new SightingWindow<null>();
+    let live: { key: number; ms: number; id: number }[] = [];
+    let seed = 12345;
+    const rand = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    // Keys that share low bits collide in buckets whatever the table size.
+    const keys = Array.from({ length: 40 }, (_, i) => (i % 8) + ((i >> 3) << 20));
+    let t = 0;
+    for (let i = 0; i < 30_000; i++) {
+      // Mostly steady traffic, sometimes a burst at one instant (the ring must grow), sometimes a pause.
+      t += rand(100) === 0 ? 30 : rand(50) === 0 ? 0 : rand(3) * 0.05;
+      w.expire(t - 20);
+      live = live.filter((x) => x.ms >= t - 20);
+      const burst = rand(500) === 0 ? 600 : 1;
+      for (let j = 0; j < burst; j++) {
+        const key = keys[rand(keys.length)];
+        const s = w.add(key, t);
+        w.frameNo[s] = i * 1000 + j;
+        live.push({ key, ms: t, id: i * 1000 + j });
+      }
+      const probe = keys[rand(keys.length)];
+      const walked: number[] = [];
+      for (let s = w.first(probe); s !== NONE; s = w.older(s)) if (w.rec[(s << 4) + F_KEY] === probe) walked.push(w.frameNo[s]);
+      const expected = live.filter((x) => x.key === probe).map((x) => x.id).reverse();
+      if (walked.join() !== expected.join()) expect({ i, walked, expected }).toEqual({ i, walked: expected, expected });
+    }
+    expect(w.size).toBe(live.length);
+    expect(w.capacity).toBeGreaterThanOrEqual(1024); // the bursts made it grow
   });
 });
