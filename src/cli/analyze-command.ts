@@ -4,6 +4,7 @@ import { createEngines } from '../analysis/engines.js';
 import { runAnalysis } from './analysis-run.js';
 import { reportReadIssues } from './decode-command.js';
 import { analysisText } from './format-analysis.js';
+import { terminalSafeJson } from './format-frame.js';
 import type { LineWriter } from './output.js';
 
 export interface AnalyzeCommandOptions {
@@ -21,7 +22,7 @@ export function runAnalyze(files: string[], options: AnalyzeCommandOptions, out:
     ageingSeconds: options.ageingSeconds,
   });
   const report = run.pipeline.report();
-  if (options.json) out.line(JSON.stringify(report));
+  if (options.json) out.line(terminalSafeJson(report));
   else for (const line of analysisText(report, options.events)) out.line(line);
   out.flush();
   reportReadIssues(files, run.readIssues, err);

@@ -35,10 +35,13 @@ export function frameJson(raw: RawFrame, decoded: DecodedFrame): Record<string, 
   return o;
 }
 
-/** JSON.stringify escapes C0 controls but not DEL and C1 (e.g. U+009B, a CSI for 8-bit terminals). */
 export function frameNdjson(raw: RawFrame, decoded: DecodedFrame): string {
-  const text = JSON.stringify(frameJson(raw, decoded));
-  // eslint-disable-next-line no-control-regex
+  return terminalSafeJson(frameJson(raw, decoded));
+}
+
+/** JSON.stringify escapes C0 controls but not DEL and C1 (e.g. U+009B, a CSI for 8-bit terminals): escape those too. */
+export function terminalSafeJson(value: unknown): string {
+  const text = JSON.stringify(value);
   return /[\u007f-\u009f]/.test(text)
     ? text.replace(/[\u007f-\u009f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'))
     : text;
