@@ -40,13 +40,28 @@ export type LayerDecoder = (ctx: DecodeContext, offset: number, end: number) => 
 /** IANA's Geneve port (RFC 8926). */
 export const GENEVE_PORT = 6081;
 
+/** The pools used by the current frame (a fixed array and a count: no `length = 0` per frame). */
+class DirtyPools {
+  readonly pools: { reset(): void }[] = [];
+  count = 0;
+  mark(pool: { reset(): void }): void {
+    if (this.count < this.pools.length) this.pools[this.count] = pool;
+    else this.pools.push(pool);
+    this.count++;
+  }
+  resetAll(): void {
+    for (let i = 0; i < this.count; i++) this.pools[i].reset();
+    this.count = 0;
+  }
+}
+
 class Pool<T> {
   private readonly items: T[] = [];
   private used = 0;
   /** `dirty` collects the pools that handed out records in the current frame: only they need resetting. */
-  constructor(private readonly make: () => T, private readonly dirty: Pool<unknown>[]) {}
+  constructor(private readonly make: () => T, private readonly dirty: DirtyPools) {}
   take(): T {
-    if (this.used === 0) this.dirty.push(this);
+    if (this.used === 0) this.dirty.mark(this);
     if (this.used === this.items.length) this.items.push(this.make());
     return this.items[this.used++];
   }
@@ -97,7 +112,7 @@ export class DecodeContext {
   readonly udpPorts = new Uint8Array(65536);
   readonly verifyChecksums: boolean;
 
-  private readonly dirtyPools: Pool<unknown>[] = [];
+  private readonly dirtyPools = new DirtyPools();
   readonly eth = new Pool(() => new EthLayer(), this.dirtyPools);
   readonly vlan = new Pool(() => new VlanLayer(), this.dirtyPools);
   readonly sll = new Pool(() => new SllLayer(), this.dirtyPools);
@@ -122,9 +137,7 @@ export class DecodeContext {
 
   /** Start a new frame: the records handed out for the last one become free again. */
   resetPools(): void {
-    const dirty = this.dirtyPools;
-    for (let i = 0; i < dirty.length; i++) dirty[i].reset();
-    dirty.length = 0;
+    this.dirtyPools.resetAll();
   }
 
   /** Record an issue at an offset in `bytes`. */
