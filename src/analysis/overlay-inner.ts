@@ -18,7 +18,7 @@ import type { VtepAddresses } from './overlay-context.js';
 export const INNER_IFACE_BASE = 2 ** 40;
 
 /** The pseudo-port name of a VTEP as inner engines see it. */
-export function vtepPortName(addresses: VtepAddresses, vtep: number): string {
+function vtepPortName(addresses: VtepAddresses, vtep: number): string {
   return 'vxlan:' + addresses.text(vtep);
 }
 

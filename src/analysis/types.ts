@@ -6,7 +6,7 @@
 // the same state and the same changes, so the replay (a later issue) can checkpoint
 // with `clone()` and step again. Frames arrive in timestamp order.
 
-import { LayerList, type JsonValue, type Layer } from '../decode/index.js';
+import { LayerList, type JsonValue } from '../decode/index.js';
 import type { Topology } from '../topology/model.js';
 
 /** How this frame relates to other captured copies of the same frame (see copies.ts). */
@@ -79,28 +79,4 @@ export interface Engine {
   report(): JsonValue;
   /** An independent copy of the engine and its state (replay checkpoints). */
   clone(): Engine;
-}
-
-/** The layers of a frame as a plain array view (no copy of the records). */
-export function layersOf(frame: AnalysisFrame): readonly Layer[] {
-  const list = frame.layers;
-  return list.count === list.items.length ? list.items : list.items.slice(0, list.count);
-}
-
-/** The first layer of a protocol at or after index `from`, with its index; null when absent. */
-export function findLayer<P extends Layer['proto']>(
-  frame: AnalysisFrame,
-  proto: P,
-  from = 0,
-): { layer: Extract<Layer, { proto: P }>; index: number } | null {
-  const list = frame.layers;
-  for (let i = from; i < list.count; i++) {
-    const l = list.items[i];
-    if (l.proto === proto) return { layer: l as Extract<Layer, { proto: P }>, index: i };
-  }
-  return null;
-}
-
-export function timestampSeconds(frame: AnalysisFrame): number {
-  return frame.tsSec + frame.tsNsec / 1e9;
 }

@@ -2,7 +2,7 @@
 
 import { openCaptures } from '../capture/open.js';
 import type { ReadIssue } from '../capture/types.js';
-import { FrameDecoder } from '../decode/index.js';
+import { FrameDecoder, safeText } from '../decode/index.js';
 import { frameNdjson, frameText } from './format-frame.js';
 import { LineWriter } from './output.js';
 
@@ -38,6 +38,6 @@ export function runDecode(files: string[], options: DecodeCommandOptions, out: L
 export function reportReadIssues(files: string[], issues: readonly ReadIssue[], err: LineWriter): void {
   for (const issue of issues) {
     const name = files[issue.fileIndex] === '-' ? 'standard input' : files[issue.fileIndex];
-    err.line(`dockshark: ${name}: at byte ${issue.offset}: ${issue.message}`);
+    err.line(safeText(`dockshark: ${name}: at byte ${issue.offset}: ${issue.message}`));
   }
 }

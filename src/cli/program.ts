@@ -1,6 +1,7 @@
 // dockshark's argument parsing. Commands live in their own modules.
 
 import { Command, InvalidArgumentError } from 'commander';
+import { safeText } from '../decode/index.js';
 import { runAnalyze } from './analyze-command.js';
 import { runDecode, DEFAULT_VXLAN_PORT } from './decode-command.js';
 import { LineWriter, PipeClosed } from './output.js';
@@ -69,7 +70,8 @@ export function main(argv: string[]): number {
     // I/O failures (a missing or unreadable file) are the user's to fix: say so in one line.
     // Anything else is a bug and keeps its stack trace.
     if (isIoFailure(e) || (e instanceof Error && e.name === 'TopologyError')) {
-      err.line(`dockshark: ${(e as Error).message}`);
+      // The message can quote the file (JSON.parse shows the bytes it stopped at): escape it.
+      err.line(`dockshark: ${safeText((e as Error).message)}`);
       err.flush();
       return 1;
     }

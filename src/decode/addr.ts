@@ -58,8 +58,6 @@ export function isGroupMac(mac: MacNumber): boolean {
   return Math.floor(mac / 0x10000000000) % 2 === 1;
 }
 
-export const BROADCAST_MAC: MacNumber = 0xffffffffffff;
-
 export function formatIpv4(addr: number): string {
   let text = ipv4Texts.get(addr);
   if (text === undefined) {

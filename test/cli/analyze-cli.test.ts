@@ -1,5 +1,7 @@
 // End-to-end runs of the real `dockshark analyze` (dist/cli/main.js).
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { capturesDir } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -33,6 +35,17 @@ describe('dockshark analyze', () => {
     expect(r.stdout).toMatch(/4097\s+192\.0\.2\.\d\s+192\.0\.2\.\d\s+4789/);
     expect(r.stdout).toContain('Change log');
     expect(r.stdout).toContain('tunnel.new');
+  });
+
+  it('escapes what a broken topology file holds when quoting it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dockshark-topo-'));
+    const file = join(dir, 'links.json');
+    writeFileSync(file, '\u001b[31mnot json');
+    const r = runCli(['analyze', '--topology', file, capture('bridge/bridge-docker0.pcap')]);
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toContain('\u001b');
+    expect(r.stderr).toContain('\\x1b[31m');
   });
 
   it('rejects a topology that is not `ip -j -d link show` output', () => {
