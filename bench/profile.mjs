@@ -1,8 +1,9 @@
 // Where the time goes: runs the decode worker (or the CLI with --cli) under `node --cpu-prof` on
 // the benchmark capture, then prints the functions with the most self time (mapped back to src/
 // through dist's source maps) and the self time per file.
-// Usage: node bench/profile.mjs [--frames N] [--top N] [--no-inlining] [--cli text|ndjson]
+// Usage: node bench/profile.mjs [--frames N] [--top N] [--no-inlining] [--cli text|ndjson] [--worker NAME]
 //   (npm run build first)
+//   --worker       profiles another bench worker (decode by default; analyze, read)
 //   --cli          profiles `dockshark decode FILE [--ndjson] > /dev/null` instead of read+decode
 //   --no-inlining  runs V8 without inlining, so that every function's time is its own and its
 //                  hottest lines can be shown: with inlining, a line number the profiler reports
@@ -24,6 +25,7 @@ const { values: opts } = parseArgs({
     top: { type: 'string', default: '25' },
     'no-inlining': { type: 'boolean', default: false },
     cli: { type: 'string' },
+    worker: { type: 'string', default: 'decode' },
   },
 });
 if (opts.cli !== undefined && !['text', 'ndjson'].includes(opts.cli)) {
@@ -35,8 +37,12 @@ const dir = path.join(root, 'bench/out/profile');
 fs.rmSync(dir, { recursive: true, force: true });
 const inlining = !opts['no-inlining'];
 const nodeArgs = ['--cpu-prof', '--cpu-prof-dir', dir, ...(inlining ? [] : ['--no-turbo-inlining'])];
-const what = opts.cli ? `dockshark decode${opts.cli === 'ndjson' ? ' --ndjson' : ''} (CLI)` : 'read+decode';
-const seconds = opts.cli ? profileCli() : runWorker('decode', [mix.path], nodeArgs).seconds;
+if (!['decode', 'analyze', 'read'].includes(opts.worker)) {
+  console.error(`bench: --worker takes decode, analyze or read, not '${opts.worker}'.`);
+  process.exit(2);
+}
+const what = opts.cli ? `dockshark decode${opts.cli === 'ndjson' ? ' --ndjson' : ''} (CLI)` : `worker ${opts.worker}`;
+const seconds = opts.cli ? profileCli() : runWorker(opts.worker, [mix.path], nodeArgs).seconds;
 
 /** Whole-process seconds of the CLI, stdout to /dev/null as in the benchmark. */
 function profileCli() {

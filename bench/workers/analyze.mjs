@@ -1,7 +1,8 @@
 // dockshark analyze without output: reordering, decoding, copy tracking and every
 // engine (FDB, ARP, NAPT, overlay), as `dockshark analyze` runs them, keeping only
 // change counts (not the change log) so memory reflects live table entries.
-// Usage: node bench/workers/analyze.mjs FILE
+// natEntries: NAT connections seen (the report lists them all); natLive: those not expired.
+// Usage: node bench/workers/analyze.mjs FILE   (analyze-soak.mjs samples memory along a long run)
 
 import { createEngines } from '../../dist/analysis/engines.js';
 import { runAnalysis } from '../../dist/cli/analysis-run.js';
@@ -15,6 +16,7 @@ await timed(() => {
     fdbEntries: report.bridges.reduce((n, b) => n + b.fdb.length, 0),
     arpEntries: report.arp.length,
     natEntries: report.nat.length,
+    natLive: run.pipeline.engines.find((e) => e.name === 'nat').activeCount,
     changes: [...run.pipeline.changeCounts.values()].reduce((a, b) => a + b, 0),
   };
 });

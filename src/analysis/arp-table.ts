@@ -27,7 +27,7 @@
 // A real MAC change (a container recreated with the same IP) is two claims seconds
 // apart: arp.changed, no duplicate. The window is the rule that tells them apart.
 
-import { formatIpv4, formatMac, isGroupMac, type ArpLayer, type JsonValue, type Layer, type MacNumber } from '../decode/index.js';
+import { ArpLayer, formatIpv4, formatMac, isGroupMac, type JsonValue, type Layer, type MacNumber } from '../decode/index.js';
 import type { AnalysisFrame, Change, Engine, EngineOptions } from './types.js';
 
 /** Two claims of one IP by different MACs closer than this are a duplicate address. */
@@ -40,6 +40,8 @@ const HISTORY = 8;
 const COPY_WINDOW_MS = 10;
 /** How many recent ARP messages are remembered to recognise copies. */
 const RECENT = 16;
+/** Probes of unclaimed IPs kept before the stale ones are dropped. */
+const PROBES_PRUNE_AT = 1024;
 
 /** A recent ARP message, to recognise its copies on other capture sides. */
 class RecentArp {
@@ -96,9 +98,10 @@ export class ArpEngine implements Engine {
     if (frame.copy.isCopy) return;
     const list = frame.layers;
     const items = list.items;
+    // instanceof, not `proto`: a monomorphic check on the frames that are not ARP (most).
     let index = -1;
     for (let i = 0; i < list.count; i++) {
-      if (items[i].proto === 'arp') { index = i; break; }
+      if (items[i] instanceof ArpLayer) { index = i; break; }
     }
     if (index < 0) return;
     const arp = items[index] as ArpLayer;
@@ -147,7 +150,13 @@ export class ArpEngine implements Engine {
       return;
     }
     // No table entry: an IP enters the table only with a claim.
+    if (this.probes.size >= PROBES_PRUNE_AT) this.pruneProbes(now);
     this.probes.set(ip, { mac, ms: now });
+  }
+
+  /** Forgets probes too old to matter (checkProbe ignores them), so a scan of many IPs does not grow the map for ever. */
+  private pruneProbes(now: number): void {
+    for (const [ip, probe] of this.probes) if (now - probe.ms > PROBE_WINDOW_MS) this.probes.delete(ip);
   }
 
   private claim(no: number, now: number, ip: number, mac: MacNumber, gratuitous: boolean, out: Change[]): void {

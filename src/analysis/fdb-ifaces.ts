@@ -79,6 +79,9 @@ export class Interfaces {
   readonly hasTopology: boolean;
   /** Interfaces still of unknown role (correlation is skipped when there are none). */
   unknown = 0;
+  /** The last interface looked up, and its key. */
+  private lastKey = 0;
+  private lastIface: Iface | null = null;
 
   constructor(topology: Topology, populate = true) {
     this.hasTopology = topology.links.length > 0;
@@ -143,12 +146,15 @@ export class Interfaces {
 
   /** The interface a frame was captured on, created (and its role guessed) on first sight. */
   lookup(key: number, name: string | null, ifindex: number): Iface {
+    if (key === this.lastKey && this.lastIface !== null) return this.lastIface; // runs of frames from one interface
     let iface = this.byKey.get(key);
     if (iface === undefined) {
       iface = this.create(name, ifindex);
       iface.captured = true;
       this.byKey.set(key, iface);
     }
+    this.lastKey = key;
+    this.lastIface = iface;
     return iface;
   }
 

@@ -27,7 +27,7 @@ export class Learner {
   /** A frame that entered `bridge` on `port` (null: a port the capture does not show). */
   ingress(bridge: Bridge, port: Iface | null, no: number, obs: Observation, out: Change[]): void {
     bridge.counters.ingress++;
-    this.learn(bridge, port, no, obs.src, obs.vlan, out);
+    this.learn(bridge, port, no, obs, out);
     this.decide(bridge, port, false, no, obs, out);
   }
 
@@ -39,8 +39,11 @@ export class Learner {
     this.decide(bridge, null, true, no, obs, out);
   }
 
-  learn(bridge: Bridge, port: Iface | null, no: number, mac: number, vlan: number, out: Change[]): void {
-    if (this.ifs.localMacs.has(mac)) {
+  /** Learns the frame's source on `port`. (The observation is passed, not the MAC: a MAC above 2^31 would be boxed.) */
+  learn(bridge: Bridge, port: Iface | null, no: number, obs: Observation, out: Change[]): void {
+    const mac = obs.src;
+    const vlan = obs.vlan;
+    if (this.ifs.localMacs.size > 0 && this.ifs.localMacs.has(mac)) {
       this.touchLocal(bridge, mac, vlan, no, out);
       return;
     }

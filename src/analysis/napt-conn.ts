@@ -40,6 +40,12 @@ export class NatConn {
   finOrig = false;
   finReply = false;
   rst = false;
+  /** Its place in the expiry queue (napt-expiry.ts); -1 when not queued. */
+  heapIndex = -1;
+  /** Its place in the order connections were found (the report's order). */
+  position = -1;
+  /** Retired and kept as a row of the table's history (napt-history.ts): changes are written there too. */
+  compacted = false;
   constructor(
     readonly proto: number,
     readonly oSrc: number, readonly oDst: number, readonly oSport: number, readonly oDport: number,
@@ -63,6 +69,9 @@ export class NatConn {
     c.pktsOrig = this.pktsOrig; c.pktsReply = this.pktsReply;
     c.active = this.active; c.withdrawn = this.withdrawn;
     c.finOrig = this.finOrig; c.finReply = this.finReply; c.rst = this.rst;
+    c.heapIndex = this.heapIndex;
+    c.position = this.position;
+    c.compacted = this.compacted;
     return c;
   }
 
@@ -120,6 +129,22 @@ export class Packet {
   inv3 = 0;
   dirHint = DIR_UNKNOWN;
   tcpFlags = 0;
+
+  /** Fills in an ICMP error as its sighting is recorded (invariants: type/code, quoted id and protocol). */
+  setError(ip: Ipv4Layer, inv1: number, quoted: Ipv4Layer): void {
+    this.proto = ICMP_ERROR_KEY;
+    this.src = ip.src;
+    this.dst = ip.dst;
+    this.sport = 0;
+    this.dport = 0;
+    this.ttl = ip.ttl;
+    this.ipId = ip.id;
+    this.inv1 = inv1;
+    this.inv2 = quoted.id;
+    this.inv3 = quoted.protocol;
+    this.dirHint = DIR_UNKNOWN;
+    this.tcpFlags = 0;
+  }
 
   /**
    * Reads the tuple of the transport layer `l4` after `ip`; false when it is not a trackable

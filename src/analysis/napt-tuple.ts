@@ -1,8 +1,7 @@
 // Connection-tracking tuples for the NAPT engine, kept as numbers: a hash table from
 // (proto, src, dst, sport, dport) to a connection and the role the tuple plays in it.
-// The 104 bits of a tuple do not fit a JS number, so the Map key is a 30-bit hash (a
-// small integer, never boxed) and slots with the same hash are chained; every lookup
-// compares the full tuple.
+// The 104 bits of a tuple do not fit a JS number, so slots are chained by a 30-bit hash
+// of it; every lookup compares the full tuple.
 //
 // Tuples for ICMP queries (echo, timestamp, information, address mask): the
 // identifier stands in for the port of the asking side: a request is
@@ -45,14 +44,14 @@ export class TupleSlot<C> {
 }
 
 export class TupleIndex<C> {
-  private readonly map = new Map<number, TupleSlot<C>>();
-
-  get size(): number {
-    return this.map.size;
-  }
+  /** Chains of slots by hash (a power-of-two array that only grows: no rehashing churn as entries come and go). */
+  private buckets: (TupleSlot<C> | null)[] = new Array<TupleSlot<C> | null>(64).fill(null);
+  private mask = 63;
+  /** Number of tuples indexed. */
+  size = 0;
 
   get(proto: number, src: number, dst: number, sport: number, dport: number): TupleSlot<C> | null {
-    let slot = this.map.get(tupleHash(proto, src, dst, sport, dport)) ?? null;
+    let slot = this.buckets[tupleHash(proto, src, dst, sport, dport) & this.mask];
     while (slot !== null) {
       if (slot.src === src && slot.dst === dst && slot.sport === sport && slot.dport === dport && slot.proto === proto) return slot;
       slot = slot.next;
@@ -65,25 +64,42 @@ export class TupleIndex<C> {
     this.remove(proto, src, dst, sport, dport, null);
     const key = tupleHash(proto, src, dst, sport, dport);
     const slot = new TupleSlot(key, proto, src, dst, sport, dport, conn, role);
-    slot.next = this.map.get(key) ?? null;
-    this.map.set(key, slot);
+    const b = key & this.mask;
+    slot.next = this.buckets[b];
+    this.buckets[b] = slot;
+    if (++this.size > this.buckets.length) this.grow();
   }
 
   /** Removes the slot of a tuple; when `conn` is given, only if it belongs to that connection. */
   remove(proto: number, src: number, dst: number, sport: number, dport: number, conn: C | null): void {
-    const key = tupleHash(proto, src, dst, sport, dport);
-    let slot = this.map.get(key) ?? null;
+    const b = tupleHash(proto, src, dst, sport, dport) & this.mask;
+    let slot = this.buckets[b];
     let prev: TupleSlot<C> | null = null;
     while (slot !== null) {
       if (slot.src === src && slot.dst === dst && slot.sport === sport && slot.dport === dport && slot.proto === proto) {
         if (conn !== null && slot.conn !== conn) return;
         if (prev !== null) prev.next = slot.next;
-        else if (slot.next !== null) this.map.set(key, slot.next);
-        else this.map.delete(key);
+        else this.buckets[b] = slot.next;
+        this.size--;
         return;
       }
       prev = slot;
       slot = slot.next;
+    }
+  }
+
+  private grow(): void {
+    const old = this.buckets;
+    this.buckets = new Array<TupleSlot<C> | null>(old.length * 2).fill(null);
+    this.mask = this.buckets.length - 1;
+    for (let slot of old) {
+      while (slot !== null) {
+        const next = slot.next;
+        const b = slot.key & this.mask;
+        slot.next = this.buckets[b];
+        this.buckets[b] = slot;
+        slot = next;
+      }
     }
   }
 }

@@ -33,8 +33,9 @@
 //     (the port was reused after the entry expired, another translation), the old
 //     connection is retired and a new one starts. Entries also expire by conntrack's
 //     default timeouts (UDP 30 s / 120 s when replied for more than 2 s, ICMP 30 s,
-//     TCP 120 s unreplied or closing, 10 s after RST, 5 days established), checked
-//     lazily when a packet maps to them.
+//     TCP 120 s unreplied or closing, 10 s after RST, 5 days established): retired at
+//     the first frame past the timeout, with a 'nat.expire' change (napt-expiry.ts).
+//     The report still lists them (connections seen, not only the live ones).
 //  5. Candidate choice: several sightings can share an invariant key (UDP with IP id
 //     0, sent by unconnected DF sockets). The best candidate is an identical copy,
 //     then one consistent with the connection the packet maps to, then one that kept
@@ -55,19 +56,19 @@
 // port is reported as its bridge (an `-i any` capture sees the container's packets
 // first on its veth). null when the capture does not name interfaces.
 
-import { formatIpv4, type IcmpLayer, type Ipv4Layer, type JsonValue } from '../decode/index.js';
+import { formatIpv4, Ipv4Layer, type IcmpLayer, type JsonValue } from '../decode/index.js';
 import {
   COUNTED, ERROR, F_BITS, F_DPORT, F_DST, F_IFACE_ID, F_IFINDEX, F_INV1, F_INV2, F_INV3, F_IPID, F_KEY, F_PROTO, F_SPORT, F_SRC,
   F_TTL, NONE, PAIRED, SightingWindow, WINDOW_MS, bitsOf, invariantHash, roleOf,
 } from './napt-sightings.js';
-import { ORIG_POST, ORIG_PRE, REPLY_POST, REPLY_PRE, TupleIndex, isOriginal, isPre } from './napt-tuple.js';
+import { NatTable } from './napt-table.js';
+import { ORIG_PRE, REPLY_PRE, isOriginal, isPre } from './napt-tuple.js';
 import type { AnalysisFrame, Change, Engine, EngineOptions } from './types.js';
-import { DIR_UNKNOWN, DIR_ORIGINAL, TCP, UDP, ICMP, ICMP_ERROR_KEY, TCP_FIN, TCP_RST, SECOND, COPY_WINDOW_MS, NatConn, isIcmpError, Packet } from './napt-conn.js';
+import { DIR_UNKNOWN, DIR_ORIGINAL, TCP, ICMP, ICMP_ERROR_KEY, SECOND, COPY_WINDOW_MS, NatConn, isIcmpError, Packet } from './napt-conn.js';
 
 export class NaptEngine implements Engine {
   readonly name = 'nat';
-  private conns: NatConn[] = [];
-  private readonly index = new TupleIndex<NatConn>();
+  private table = new NatTable();
   private readonly window = new SightingWindow<NatConn>();
   private readonly packet = new Packet();
   /** Set by findPartner: the packet being stepped is a copy of one already seen. */
@@ -76,12 +77,14 @@ export class NaptEngine implements Engine {
   constructor(readonly options: EngineOptions) {}
 
   step(frame: AnalysisFrame, out: Change[]): void {
+    // Expiry first, on every frame: what a packet maps to below is live at its time.
+    if (this.table.mayExpireBy(frame.tsSec)) this.table.expireDue(frame.tsSec * SECOND + frame.tsNsec / 1e6, frame.no, out);
     if (frame.copy.isCopy) return;
     const list = frame.layers;
     const items = list.items;
     const n = list.count;
     let i = 0;
-    while (i < n && items[i].proto !== 'ipv4') i++;
+    while (i < n && !(items[i] instanceof Ipv4Layer)) i++; // instanceof: monomorphic on every frame
     if (i + 1 >= n) return;
     const ip = items[i] as Ipv4Layer;
     if (ip.partial || ((ip.mf || ip.fragOffset > 0) && !ip.reassembled)) return;
@@ -95,18 +98,9 @@ export class NaptEngine implements Engine {
     if (!p.read(ip, l4, false)) return;
     this.window.expire(now - WINDOW_MS);
 
-    const slot = this.index.get(p.proto, p.src, p.dst, p.sport, p.dport);
-    let conn: NatConn | null = null;
-    let role = -1;
-    if (slot !== null) {
-      conn = slot.conn;
-      role = slot.role;
-      if (this.expired(conn, now)) {
-        this.retire(conn);
-        conn = null;
-        role = -1;
-      }
-    }
+    const slot = this.table.lookup(p);
+    const conn = slot !== null ? slot.conn : null;
+    const role = slot !== null ? slot.role : -1;
     const key = invariantHash(p.proto, p.ipId, p.inv1, p.inv2, p.inv3);
     const partner = this.findPartner(key, conn, role, frame.ifaceId, frame.ifindex, now);
     if (this.copySeen) return; // a bridged copy of a packet already seen (rule 0)
@@ -115,22 +109,21 @@ export class NaptEngine implements Engine {
       this.pair(frame, now, partner, conn, role, out);
       flags = PAIRED;
     } else if (conn !== null) {
-      this.count(conn, role, frame.no, now, p.tcpFlags);
+      this.table.count(conn, role, frame.no, now, p.tcpFlags);
       flags = COUNTED;
     }
-    this.record(key, now, frame, p.ttl, p.proto, p.src, p.dst, p.sport, p.dport, p.ipId, p.inv1, p.inv2, p.inv3,
-      bitsOf(flags, p.dirHint, partner === NONE ? role : -1), partner === NONE ? conn : null);
+    this.record(key, now, frame, p, bitsOf(flags, p.dirHint, partner === NONE ? role : -1), partner === NONE ? conn : null);
   }
 
-  private record(key: number, now: number, frame: AnalysisFrame, ttl: number, proto: number, src: number, dst: number,
-    sport: number, dport: number, ipId: number, inv1: number, inv2: number, inv3: number, bits: number, conn: NatConn | null): void {
+  /** Remembers packet `p` of `frame` as a sighting (for its copy on the other side). */
+  private record(key: number, now: number, frame: AnalysisFrame, p: Packet, bits: number, conn: NatConn | null): void {
     const w = this.window;
     const s = w.add(key, now);
     const r = w.rec;
     const b = s << 4;
-    r[b + F_IFACE_ID] = frame.ifaceId; r[b + F_IFINDEX] = frame.ifindex; r[b + F_TTL] = ttl; r[b + F_PROTO] = proto;
-    r[b + F_SRC] = src; r[b + F_DST] = dst; r[b + F_SPORT] = sport; r[b + F_DPORT] = dport; r[b + F_IPID] = ipId;
-    r[b + F_INV1] = inv1; r[b + F_INV2] = inv2; r[b + F_INV3] = inv3; r[b + F_BITS] = bits;
+    r[b + F_IFACE_ID] = frame.ifaceId; r[b + F_IFINDEX] = frame.ifindex; r[b + F_TTL] = p.ttl; r[b + F_PROTO] = p.proto;
+    r[b + F_SRC] = p.src; r[b + F_DST] = p.dst; r[b + F_SPORT] = p.sport; r[b + F_DPORT] = p.dport; r[b + F_IPID] = p.ipId;
+    r[b + F_INV1] = p.inv1; r[b + F_INV2] = p.inv2; r[b + F_INV3] = p.inv3; r[b + F_BITS] = bits;
     w.frameNo[s] = frame.no;
     w.iface[s] = frame.iface;
     w.conn[s] = conn;
@@ -189,14 +182,14 @@ export class NaptEngine implements Engine {
     const pSrc = r[b + F_SRC] >>> 0, pDst = r[b + F_DST] >>> 0, pSport = r[b + F_SPORT], pDport = r[b + F_DPORT];
     if (pSrc === p.src && pDst === p.dst && pSport === p.sport && pDport === p.dport) {
       // Forwarded without translation: the same packet twice, counted once if it belongs to a connection.
-      if (conn !== null && !partnerCounted) this.count(conn, role, frame.no, now, p.tcpFlags);
+      if (conn !== null && !partnerCounted) this.table.count(conn, role, frame.no, now, p.tcpFlags);
       return;
     }
     const thisPre = p.ttl > r[b + F_TTL];
     const pConn = w.conn[partner];
     const partnerConn = pConn !== null && pConn.active ? pConn : null;
     if (conn !== null && partnerConn === conn && (role ^ 1) === partnerRole && isPre(role) === thisPre) {
-      if (!partnerCounted) this.count(conn, role, frame.no, now, p.tcpFlags);
+      if (!partnerCounted) this.table.count(conn, role, frame.no, now, p.tcpFlags);
       else {
         conn.lastFrame = frame.no;
         conn.lastMs = now;
@@ -204,7 +197,7 @@ export class NaptEngine implements Engine {
       return;
     }
     // A translation not known yet (or not the one the tuples map to): a new connection.
-    if (partnerCounted && pConn !== null) this.uncount(pConn, partnerRole, frame.no, out);
+    if (partnerCounted && pConn !== null) this.table.uncount(pConn, partnerRole, frame.no, out);
     const dir = p.dirHint !== DIR_UNKNOWN ? p.dirHint : DIR_ORIGINAL;
     const preSrc = thisPre ? p.src : pSrc, preDst = thisPre ? p.dst : pDst;
     const preSport = thisPre ? p.sport : pSport, preDport = thisPre ? p.dport : pDport;
@@ -224,10 +217,8 @@ export class NaptEngine implements Engine {
     c.firstMs = w.ms[partner];
     c.lastFrame = frame.no;
     c.lastMs = now;
-    this.retireConflicts(c);
-    this.indexConn(c);
-    this.conns.push(c);
-    this.count(c, dir === DIR_ORIGINAL ? ORIG_PRE : REPLY_PRE, frame.no, now, p.tcpFlags);
+    this.table.add(c);
+    this.table.count(c, dir === DIR_ORIGINAL ? ORIG_PRE : REPLY_PRE, frame.no, now, p.tcpFlags);
     const proto = c.protoName();
     const original = c.original();
     const reply = c.reply();
@@ -248,8 +239,8 @@ export class NaptEngine implements Engine {
     if (qip.proto !== 'ipv4' || qip.partial) return;
     const p = this.packet;
     if (!p.read(qip, quoted.items[1], true)) return;
-    const slot = this.index.get(p.proto, p.src, p.dst, p.sport, p.dport);
-    if (slot === null || this.expired(slot.conn, now)) return;
+    const slot = this.table.lookup(p);
+    if (slot === null) return;
     const conn = slot.conn;
     this.window.expire(now - WINDOW_MS);
     const inv1 = (icmp.type << 8) | icmp.code;
@@ -270,82 +261,8 @@ export class NaptEngine implements Engine {
       from: formatIpv4(ip.src), to: formatIpv4(ip.dst),
       quoted: isOriginal(slot.role) ? 'original' : 'reply', translated: !isPre(slot.role), iface: frame.iface,
     });
-    this.record(key, now, frame, ip.ttl, ICMP_ERROR_KEY, ip.src, ip.dst, 0, 0, ip.id, inv1, qip.id, qip.protocol,
-      bitsOf(ERROR, DIR_UNKNOWN, slot.role), conn);
-  }
-
-  private count(conn: NatConn, role: number, no: number, now: number, tcpFlags: number): void {
-    const original = isOriginal(role);
-    if (original) conn.pktsOrig++;
-    else conn.pktsReply++;
-    conn.lastFrame = no;
-    conn.lastMs = now;
-    if (tcpFlags & TCP_RST) conn.rst = true;
-    if (tcpFlags & TCP_FIN) {
-      if (original) conn.finOrig = true;
-      else conn.finReply = true;
-    }
-  }
-
-  /** Takes back a packet counted in `conn` that turned out to belong to another translation. */
-  private uncount(conn: NatConn, role: number, no: number, out: Change[]): void {
-    if (isOriginal(role)) conn.pktsOrig--;
-    else conn.pktsReply--;
-    if (conn.pktsOrig + conn.pktsReply > 0 || conn.withdrawn) return;
-    conn.withdrawn = true;
-    this.retire(conn);
-    out.push({
-      frame: no, kind: 'nat.withdrawn', proto: conn.protoName(), original: conn.original(), reply: conn.reply(),
-      reason: 'its only packet was paired with another translation',
-    });
-  }
-
-  /** Conntrack's default timeouts, roughly (rule 4). */
-  private expired(conn: NatConn, now: number): boolean {
-    const idle = now - conn.lastMs;
-    const proto = conn.proto & 0xff;
-    let timeout: number;
-    if (proto === TCP) {
-      if (conn.rst) timeout = 10 * SECOND;
-      else if (conn.finOrig || conn.finReply || conn.pktsReply === 0) timeout = 120 * SECOND;
-      else timeout = 432_000 * SECOND;
-    } else if (proto === UDP) {
-      timeout = conn.pktsReply > 0 && conn.lastMs - conn.firstMs > 2 * SECOND ? 120 * SECOND : 30 * SECOND;
-    } else {
-      timeout = 30 * SECOND;
-    }
-    return idle > timeout;
-  }
-
-  private indexConn(c: NatConn): void {
-    const x = this.index;
-    x.add(c.proto, c.oSrc, c.oDst, c.oSport, c.oDport, c, ORIG_PRE);
-    x.add(c.proto, c.rDst, c.rSrc, c.rDport, c.rSport, c, ORIG_POST);
-    x.add(c.proto, c.rSrc, c.rDst, c.rSport, c.rDport, c, REPLY_PRE);
-    x.add(c.proto, c.oDst, c.oSrc, c.oDport, c.oSport, c, REPLY_POST);
-  }
-
-  private retire(c: NatConn): void {
-    if (!c.active) return;
-    c.active = false;
-    const x = this.index;
-    x.remove(c.proto, c.oSrc, c.oDst, c.oSport, c.oDport, c);
-    x.remove(c.proto, c.rDst, c.rSrc, c.rDport, c.rSport, c);
-    x.remove(c.proto, c.rSrc, c.rDst, c.rSport, c.rDport, c);
-    x.remove(c.proto, c.oDst, c.oSrc, c.oDport, c.oSport, c);
-  }
-
-  /** Retires the connections holding any tuple of `c` (rule 4). */
-  private retireConflicts(c: NatConn): void {
-    const x = this.index;
-    const a = x.get(c.proto, c.oSrc, c.oDst, c.oSport, c.oDport);
-    if (a !== null) this.retire(a.conn);
-    const b = x.get(c.proto, c.rDst, c.rSrc, c.rDport, c.rSport);
-    if (b !== null) this.retire(b.conn);
-    const d = x.get(c.proto, c.rSrc, c.rDst, c.rSport, c.rDport);
-    if (d !== null) this.retire(d.conn);
-    const e = x.get(c.proto, c.oDst, c.oSrc, c.oDport, c.oSport);
-    if (e !== null) this.retire(e.conn);
+    p.setError(ip, inv1, qip);
+    this.record(key, now, frame, p, bitsOf(ERROR, DIR_UNKNOWN, slot.role), conn);
   }
 
   /** The name a side is reported by: a bridge port's bridge when the topology knows it. */
@@ -356,32 +273,23 @@ export class NaptEngine implements Engine {
 
   /** The translated connections seen, in the order they were found. */
   report(): JsonValue {
-    const out: JsonValue[] = [];
-    for (const c of this.conns) if (!c.withdrawn) out.push(c.toJson());
-    return out;
+    return this.table.report();
   }
 
   /** Number of connections currently in the tuple index (not expired or replaced). */
   get activeCount(): number {
-    let n = 0;
-    for (const c of this.conns) if (c.active) n++;
-    return n;
+    return this.table.activeCount;
   }
 
   clone(): NaptEngine {
     const copy = new NaptEngine(this.options);
-    const map = new Map<NatConn, NatConn>();
-    for (const c of this.conns) {
-      const d = c.copy();
-      map.set(c, d);
-      copy.conns.push(d);
-      if (d.active) copy.indexConn(d);
-    }
+    const { table, map } = this.table.copy();
+    copy.table = table;
     const w = this.window;
     for (const s of w.slots()) {
       const c = w.conn[s];
       const t = copy.window.add(w.rec[(s << 4) + F_KEY], w.ms[s]);
-      copy.window.copySlot(t, w, s, c === null ? null : map.get(c) ?? null);
+      copy.window.copySlot(t, w, s, c === null ? null : map(c));
     }
     return copy;
   }

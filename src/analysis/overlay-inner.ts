@@ -57,7 +57,7 @@ export class InnerFeeder {
     f.copy.firstIface = name;
     const scratch = this.scratch;
     for (const engine of engines) {
-      scratch.length = 0;
+      if (scratch.length !== 0) scratch.length = 0;
       engine.step(f, scratch);
       for (const c of scratch) out.push({ ...c, vni });
     }

@@ -74,6 +74,12 @@ export class OverlayMtu {
   private lastIcmpMtu = -1;
   private lastIcmpSec = 0;
   private lastIcmpNsec = 0;
+  /** The last outer-fragmented reason and what it was made from. */
+  private readonly outerReason = {
+    src: '', dst: '', vni: -1, size: -1, fragments: -1, inner: 0, known: null as number | null, iface: null as string | null, text: '',
+  };
+  /** The group added to last (its key is not rebuilt while occurrences repeat it). */
+  private lastGroup: MtuGroup | null = null;
 
   constructor(private readonly topo: OverlayTopology) {}
 
@@ -88,11 +94,19 @@ export class OverlayMtu {
       const size = ip.headerLength + udp.length;
       const known = level === 1 ? this.topo.mtuOf(frame.iface) : null;
       const mtu = known ?? DEFAULT_UNDERLAY_MTU;
-      const innerText = innerIp !== null ? `its inner ${innerIp.totalLength}-byte IPv4 packet` : `its ${udp.length - 16}-byte inner frame`;
-      const reason = `The VXLAN packet ${srcText} → ${dstText} (VNI ${vni}) was ${size} bytes, so it crossed the underlay in ` +
-        `${ip.fragmentCount} IPv4 fragments: ${innerText} plus ${VXLAN_OVERHEAD} bytes of VXLAN, UDP, IPv4 and Ethernet headers ` +
-        `exceeds the ${mtu}-byte underlay MTU${known === null ? ' (assumed)' : ` of ${frame.iface}`}. ` +
-        `The overlay's MTU is too large: it should be at most ${mtu - VXLAN_OVERHEAD}.`;
+      // A fragmented flow repeats the same sentence packet after packet: made once per change of its inputs.
+      const inner = innerIp !== null ? innerIp.totalLength : -1 - udp.length;
+      const memo = this.outerReason;
+      if (memo.src !== srcText || memo.dst !== dstText || memo.vni !== vni || memo.size !== size || memo.fragments !== ip.fragmentCount ||
+        memo.inner !== inner || memo.known !== known || memo.iface !== frame.iface) {
+        const innerText = innerIp !== null ? `its inner ${innerIp.totalLength}-byte IPv4 packet` : `its ${udp.length - 16}-byte inner frame`;
+        memo.text = `The VXLAN packet ${srcText} → ${dstText} (VNI ${vni}) was ${size} bytes, so it crossed the underlay in ` +
+          `${ip.fragmentCount} IPv4 fragments: ${innerText} plus ${VXLAN_OVERHEAD} bytes of VXLAN, UDP, IPv4 and Ethernet headers ` +
+          `exceeds the ${mtu}-byte underlay MTU${known === null ? ' (assumed)' : ` of ${frame.iface}`}. ` +
+          `The overlay's MTU is too large: it should be at most ${mtu - VXLAN_OVERHEAD}.`;
+        Object.assign(memo, { src: srcText, dst: dstText, vni, size, fragments: ip.fragmentCount, inner, known, iface: frame.iface });
+      }
+      const reason = memo.text;
       this.add(frame, 'outer-fragmented', vni, srcText, dstText, mtu, reason,
         { size, fragments: ip.fragmentCount }, out);
     } else if (level === 1 && ip.totalLength > 576 && !ip.mf && ip.fragOffset === 0) {
@@ -206,14 +220,18 @@ export class OverlayMtu {
   private add(frame: AnalysisFrame, problem: MtuProblem, vni: number | null, src: string, dst: string, mtu: number | null,
     reason: string, extra: { [key: string]: JsonValue }, out: Change[]): void {
     this.counts.set(problem, (this.counts.get(problem) ?? 0) + 1);
-    const key = `${problem} ${vni} ${src} ${dst} ${mtu}`;
-    const g = this.groups.get(key);
-    if (g) {
-      g.count++;
-      g.lastFrame = frame.no;
-    } else {
-      this.groups.set(key, { problem, vni, src, dst, mtu, count: 1, firstFrame: frame.no, lastFrame: frame.no, reason });
+    let g = this.lastGroup;
+    if (g === null || g.problem !== problem || g.vni !== vni || g.src !== src || g.dst !== dst || g.mtu !== mtu) {
+      const key = `${problem} ${vni} ${src} ${dst} ${mtu}`;
+      g = this.groups.get(key) ?? null;
+      if (g === null) {
+        g = { problem, vni, src, dst, mtu, count: 0, firstFrame: frame.no, lastFrame: frame.no, reason };
+        this.groups.set(key, g);
+      }
+      this.lastGroup = g;
     }
+    g.count++;
+    g.lastFrame = frame.no;
     out.push({ frame: frame.no, kind: 'overlay.mtu', problem, vni, src, dst, mtu, ...extra, reason });
   }
 }

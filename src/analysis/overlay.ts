@@ -37,7 +37,7 @@
 // ignored }, each list sorted (VNI, then addresses/MACs numerically; mtu by first frame).
 
 import {
-  formatMac, isGroupMac, type Ipv4Layer, type JsonValue, type Layer, type VxlanLayer,
+  formatMac, IcmpLayer, isGroupMac, VxlanLayer, type Ipv4Layer, type JsonValue, type Layer,
 } from '../decode/index.js';
 import type { AnalysisFrame, Change, Engine, EngineOptions } from './types.js';
 import { compareVteps, OverlayTopology, VtepAddresses } from './overlay-context.js';
@@ -84,15 +84,16 @@ export class OverlayEngine implements Engine {
     const n = list.count;
     let vxlanIndex = -1;
     let level = 0;
+    // instanceof, not `proto`: monomorphic checks on every frame (most have neither).
     for (let i = 0; i < n; i++) {
       const l = items[i];
-      if (l.proto === 'vxlan') {
+      if (l instanceof VxlanLayer) {
         // The inner frame runs to the next VXLAN header (nested) or the end.
         let next = i + 1;
         while (next < n && items[next].proto !== 'vxlan') next++;
         this.vxlanPacket(frame, items, i, next, ++level, out);
         vxlanIndex = i;
-      } else if (l.proto === 'icmp' && l.type === 3 && l.code === 4 && i > 0 && items[i - 1].proto === 'ipv4') {
+      } else if (l instanceof IcmpLayer && l.type === 3 && l.code === 4 && i > 0 && items[i - 1].proto === 'ipv4') {
         this.fragNeeded(frame, items, i, vxlanIndex, out);
       }
     }

@@ -35,47 +35,102 @@ export interface InterfaceSummary {
 export interface PipelineOptions extends Partial<EngineOptions> {
   /** Keep every change for the report (default true). Off, only counts are kept: memory stays flat. */
   keepEvents?: boolean;
+  /**
+   * The run's capture interfaces as the source lists them (a live list: it grows as files
+   * declare interfaces). While it holds one interface that is not SLL2, no frame can be a
+   * copy of another and copy recognition is skipped. Without it, every frame is checked.
+   */
+  captureInterfaces?: readonly { readonly linkType: number }[];
 }
+
+const LINKTYPE_LINUX_SLL2 = 276;
 
 export class AnalysisPipeline {
   readonly decoder: FrameDecoder;
   readonly engineOptions: EngineOptions;
-  private readonly copies = new CopyTracker();
+  private copies = new CopyTracker();
   private readonly keepEvents: boolean;
-  readonly events: Change[] = [];
+  events: Change[] = [];
   /** Count of changes per kind, kept even when events are not. */
   readonly changeCounts = new Map<string, number>();
   frames = 0;
-  readonly interfaces = new Map<number, InterfaceSummary>();
+  /** Per capture interface id. */
+  private summaries: (InterfaceSummary | undefined)[] = [];
+  private lastIface: CapturedFrame['iface'] | null = null;
+  private lastSummary: InterfaceSummary | null = null;
+  private readonly captureInterfaces: PipelineOptions['captureInterfaces'];
   private readonly scratch: Change[] = [];
   /** The frame handed to the engines, refilled for every frame (engines copy what they keep). */
   private readonly frame = new MutableAnalysisFrame();
 
-  constructor(readonly engines: Engine[], options: PipelineOptions, topology: Topology) {
+  /** `decoder`: a decoder to continue with (clone() passes its copy); a new one by default. */
+  constructor(readonly engines: Engine[], options: PipelineOptions, topology: Topology, decoder?: FrameDecoder) {
     this.engineOptions = {
       topology,
       ageingSeconds: options.ageingSeconds ?? 300,
       vxlanPorts: options.vxlanPorts ?? [4789],
     };
     this.keepEvents = options.keepEvents ?? true;
-    this.decoder = new FrameDecoder({ vxlanPorts: this.engineOptions.vxlanPorts });
+    this.captureInterfaces = options.captureInterfaces;
+    this.decoder = decoder ?? new FrameDecoder({ vxlanPorts: this.engineOptions.vxlanPorts });
+  }
+
+  /**
+   * An independent copy of the whole state (replay checkpoints): pushing the same frames
+   * into the copy and into this pipeline gives the same reports, and neither affects the
+   * other. Change objects are shared (they are never modified once made).
+   */
+  clone(): AnalysisPipeline {
+    const o = this.engineOptions;
+    const c = new AnalysisPipeline(this.engines.map((e) => e.clone()),
+      { ageingSeconds: o.ageingSeconds, vxlanPorts: o.vxlanPorts, keepEvents: this.keepEvents, captureInterfaces: this.captureInterfaces },
+      o.topology, this.decoder.clone());
+    c.copies = this.copies.clone();
+    c.events = this.events.slice();
+    for (const [kind, n] of this.changeCounts) c.changeCounts.set(kind, n);
+    c.frames = this.frames;
+    c.summaries = this.summaries.map((i) => (i === undefined ? undefined : { ...i }));
+    return c;
   }
 
   push(raw: CapturedFrame): AnalysisFrame {
     const decoded = this.decoder.decode(raw);
     const frame = this.toAnalysisFrame(raw, decoded);
     this.frames++;
-    const summary = this.interfaces.get(raw.iface.id);
-    if (summary) summary.frames++;
-    else this.interfaces.set(raw.iface.id, { name: frame.iface, linktype: raw.iface.linkType, frames: 1 });
+    this.summaryOf(raw.iface, frame.iface).frames++;
     const out = this.scratch;
-    out.length = 0;
+    if (out.length !== 0) out.length = 0;
     for (const engine of this.engines) engine.step(frame, out);
-    for (const change of out) {
+    if (out.length > 0) this.keep(out);
+    return frame;
+  }
+
+  private summaryOf(iface: CapturedFrame['iface'], name: string | null): InterfaceSummary {
+    if (iface === this.lastIface) return this.lastSummary as InterfaceSummary;
+    let summary = this.summaries[iface.id];
+    if (summary === undefined) {
+      summary = { name, linktype: iface.linkType, frames: 0 };
+      this.summaries[iface.id] = summary;
+    }
+    this.lastIface = iface;
+    this.lastSummary = summary;
+    return summary;
+  }
+
+  /** Frames per capture interface id, in id order. */
+  get interfaces(): ReadonlyMap<number, InterfaceSummary> {
+    const out = new Map<number, InterfaceSummary>();
+    this.summaries.forEach((summary, id) => {
+      if (summary !== undefined) out.set(id, summary);
+    });
+    return out;
+  }
+
+  private keep(changes: Change[]): void {
+    for (const change of changes) {
       this.changeCounts.set(change.kind, (this.changeCounts.get(change.kind) ?? 0) + 1);
       if (this.keepEvents) this.events.push(change);
     }
-    return frame;
   }
 
   /** End of input: engines that hold frames for a decision settle them now. */
@@ -83,10 +138,13 @@ export class AnalysisPipeline {
     const out = this.scratch;
     out.length = 0;
     for (const engine of this.engines) engine.finish?.(out);
-    for (const change of out) {
-      this.changeCounts.set(change.kind, (this.changeCounts.get(change.kind) ?? 0) + 1);
-      if (this.keepEvents) this.events.push(change);
-    }
+    this.keep(out);
+  }
+
+  /** True while no frame can be a copy of another: one capture interface, not SLL2 (see PipelineOptions). */
+  private get singleSide(): boolean {
+    const list = this.captureInterfaces;
+    return list !== undefined && list.length === 1 && list[0].linkType !== LINKTYPE_LINUX_SLL2;
   }
 
   /** Interface name of a frame: the capture's own, else an SLL2 ifindex looked up in the topology. */
@@ -106,16 +164,22 @@ export class AnalysisPipeline {
     f.ifindex = decoded.ifindex;
     f.direction = decoded.direction;
     f.layers = decoded.layers;
+    if (this.singleSide) {
+      f.copy.firstNo = raw.no;
+      f.copy.firstIface = f.iface;
+      f.copy.isCopy = false;
+      return f;
+    }
     // In `-i any` captures one capture interface carries every real interface: the SLL2
     // ifindex tells them apart for copy recognition.
-    const copyIface = decoded.ifindex >= 0 ? raw.iface.id * 4294967296 + decoded.ifindex + 1 : raw.iface.id * 4294967296;
-    this.copies.observe(raw.no, copyIface, f.iface, raw.tsSec, raw.tsNsec, raw.data, raw.start, raw.end, decoded.layers, f.copy);
+    const side = decoded.ifindex >= 0 ? raw.iface.id * 4294967296 + decoded.ifindex + 1 : raw.iface.id * 4294967296;
+    this.copies.observe(raw.no, side, f.iface, raw.tsSec, raw.tsNsec, raw.data, raw.start, raw.end, decoded.layers, f.copy);
     return f;
   }
 
   report(): Record<string, JsonValue> {
     const out: Record<string, JsonValue> = { frames: this.frames };
-    out.interfaces = [...this.interfaces].sort((a, b) => a[0] - b[0]).map(([, i]) => ({ name: i.name, linktype: i.linktype, frames: i.frames }));
+    out.interfaces = [...this.interfaces.values()].map((i) => ({ name: i.name, linktype: i.linktype, frames: i.frames }));
     for (const engine of this.engines) out[engine.name] = engine.report();
     out.events = this.events as unknown as JsonValue;
     return out;

@@ -5,6 +5,10 @@
 // a bounded window of copied frames and releases the earliest one once the window
 // spans more than `windowSeconds` of capture time or `maxFrames` frames.
 // Frames keep their original numbers.
+//
+// This runs for every analysed frame, so nothing is allocated per frame in the steady
+// state: held frames are pooled objects in a ring (sorted by time), their bytes copied
+// into 1 MiB slabs that are reused once every frame in them is released.
 
 import type { FrameSource, InterfaceInfo, InterfaceStats, RawFrame, ReadIssue } from './types.js';
 
@@ -23,17 +27,20 @@ const SLAB_BYTES = 1 << 20;
 
 class Slab {
   readonly bytes: Uint8Array;
+  /** The same memory as 32-bit words (copies go a word at a time: see copyFrame). */
+  readonly words: Int32Array;
   used = 0;
   live = 0;
   constructor(size: number) {
-    this.bytes = new Uint8Array(size);
+    this.bytes = new Uint8Array(size + 3);
+    this.words = new Int32Array(this.bytes.buffer, 0, this.bytes.length >> 2);
   }
 }
 
-interface Held {
-  frame: RawFrame;
-  slab: Slab;
-}
+/** Frames up to this size are copied a word at a time; larger ones by TypedArray.set. */
+const WORD_COPY_MAX = 512;
+
+const NO_SLAB = new Slab(0);
 
 /** A held frame: a RawFrame whose bytes were copied into a slab. */
 class HeldFrame implements RawFrame {
@@ -42,18 +49,22 @@ class HeldFrame implements RawFrame {
   tsSec = 0;
   tsNsec = 0;
   origLen = 0;
-  data: Uint8Array = new Uint8Array(0);
+  data: Uint8Array = NO_SLAB.bytes;
   start = 0;
   end = 0;
   fileOffset = 0;
   direction: RawFrame['direction'] = null;
   comments: string[] | null = null;
+  slab: Slab = NO_SLAB;
   get bytes(): Uint8Array {
     return this.data.subarray(this.start, this.end);
   }
 }
 
-function earlier(a: RawFrame, b: RawFrame): boolean {
+/** Fills free ring slots, so the ring is a packed array of one class. */
+const EMPTY_SLOT = new HeldFrame();
+
+function earlier(a: HeldFrame, b: HeldFrame): boolean {
   if (a.tsSec !== b.tsSec) return a.tsSec < b.tsSec;
   if (a.tsNsec !== b.tsNsec) return a.tsNsec < b.tsNsec;
   return a.no < b.no;
@@ -61,17 +72,22 @@ function earlier(a: RawFrame, b: RawFrame): boolean {
 
 export class TimeOrderedSource implements FrameSource {
   /**
-   * Held frames sorted by time in queue[head..]. Nearly sorted input makes this cheap:
-   * an in-order frame is appended, a late one is slid back only past the frames it is
-   * late for, and the earliest is taken from the front.
+   * Held frames sorted by time: a ring of `count` frames from `head`. Nearly sorted input
+   * makes this cheap: an in-order frame is appended, a late one is slid back only past
+   * the frames it is late for, and the earliest is taken from the front.
    */
-  private queue: Held[] = [];
+  private ring: HeldFrame[] = [];
+  private mask = -1;
   private head = 0;
+  private count = 0;
   private slab: Slab = new Slab(SLAB_BYTES);
   private readonly spareSlabs: Slab[] = [];
-  private readonly spareHeld: Held[] = [];
+  private readonly spareFrames: HeldFrame[] = [];
+  /** The reader buffer frames were last copied from, and its word view (null when not word-aligned). */
+  private sourceData: Uint8Array | null = null;
+  private sourceWords: Int32Array | null = null;
   /** The frame handed out last: recycled on the next call, when the caller is done with it. */
-  private released: Held | null = null;
+  private released: HeldFrame | null = null;
   private readonly windowSeconds: number;
   private readonly maxFrames: number;
   private latestSec = -Infinity;
@@ -84,7 +100,8 @@ export class TimeOrderedSource implements FrameSource {
 
   constructor(private readonly inner: FrameSource, options: ReorderOptions = {}) {
     this.windowSeconds = options.windowSeconds ?? 1;
-    this.maxFrames = options.maxFrames ?? 16384;
+    this.maxFrames = Math.max(1, options.maxFrames ?? 16384);
+    this.grow(16);
   }
 
   get interfaces(): readonly InterfaceInfo[] { return this.inner.interfaces; }
@@ -93,11 +110,12 @@ export class TimeOrderedSource implements FrameSource {
   get names(): ReadonlyMap<string, string[]> { return this.inner.names; }
 
   next(): RawFrame | null {
-    if (this.released) this.recycle(this.released);
-    this.released = null;
+    if (this.released !== null) {
+      this.recycle(this.released);
+      this.released = null;
+    }
     while (!this.drained) {
-      const held = this.queue.length - this.head;
-      if (held > 0 && (held >= this.maxFrames || this.latestSec - this.queue[this.head].frame.tsSec > this.windowSeconds)) break;
+      if (this.count > 0 && (this.count >= this.maxFrames || this.latestSec - this.ring[this.head].tsSec > this.windowSeconds)) break;
       const f = this.inner.next();
       if (f === null) {
         this.drained = true;
@@ -106,18 +124,15 @@ export class TimeOrderedSource implements FrameSource {
       if (f.tsSec > this.latestSec) this.latestSec = f.tsSec;
       this.insert(this.hold(f));
     }
-    if (this.head === this.queue.length) return null;
-    const out = this.queue[this.head++];
-    if (this.head > 4096 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
-    const frame = out.frame;
+    if (this.count === 0) return null;
+    const frame = this.ring[this.head];
+    this.head = (this.head + 1) & this.mask;
+    this.count--;
     if (this.lastNo >= 0 && (frame.tsSec < this.lastSec || (frame.tsSec === this.lastSec && frame.tsNsec < this.lastNsec))) this.lateFrames++;
     this.lastSec = frame.tsSec;
     this.lastNsec = frame.tsNsec;
     this.lastNo = frame.no;
-    this.released = out;
+    this.released = frame;
     return frame;
   }
 
@@ -125,46 +140,90 @@ export class TimeOrderedSource implements FrameSource {
     this.inner.close();
   }
 
-  private insert(item: Held): void {
-    const q = this.queue;
-    let i = q.length;
-    q.push(item);
-    while (i > this.head && earlier(item.frame, q[i - 1].frame)) {
-      q[i] = q[i - 1];
-      i--;
+  private insert(item: HeldFrame): void {
+    if (this.count === this.ring.length) this.grow(this.ring.length * 2);
+    const ring = this.ring;
+    const mask = this.mask;
+    let i = (this.head + this.count) & mask;
+    this.count++;
+    while (i !== this.head) {
+      const before = (i - 1) & mask;
+      if (!earlier(item, ring[before])) break;
+      ring[i] = ring[before];
+      i = before;
     }
-    q[i] = item;
+    ring[i] = item;
+  }
+
+  /** Room for `capacity` frames (a power of two); the held ones move to the front in order. */
+  private grow(capacity: number): void {
+    const ring = new Array<HeldFrame>(capacity);
+    for (let k = 0; k < this.count; k++) ring[k] = this.ring[(this.head + k) & this.mask];
+    for (let k = this.count; k < capacity; k++) ring[k] = EMPTY_SLOT;
+    this.ring = ring;
+    this.mask = capacity - 1;
+    this.head = 0;
   }
 
   /** Copy a frame out of the reader's buffer into the current slab. */
-  private hold(f: RawFrame): Held {
+  private hold(f: RawFrame): HeldFrame {
+    const data = f.data;
     const length = f.end - f.start;
-    if (this.slab.used + length > this.slab.bytes.length) {
-      const old = this.slab;
-      if (old.live === 0) old.used = 0;
-      else this.slab = this.spareSlabs.pop() ?? new Slab(Math.max(SLAB_BYTES, length));
-      if (this.slab.bytes.length < length) this.slab = new Slab(length);
+    if (data !== this.sourceData) this.viewSource(data);
+    // In the slab at the same offset modulo 4 as in the reader's buffer, so that words line up.
+    let slab = this.slab;
+    let at = slab.used + ((f.start - slab.used) & 3);
+    if (at + length > slab.bytes.length) {
+      if (slab.live === 0) slab.used = 0;
+      else slab = this.spareSlabs.pop() ?? new Slab(Math.max(SLAB_BYTES, length));
+      if (slab.bytes.length < length + 3) slab = new Slab(length);
+      this.slab = slab;
+      at = slab.used + ((f.start - slab.used) & 3);
     }
-    const slab = this.slab;
-    slab.bytes.set(f.data.subarray(f.start, f.end), slab.used);
-    const held = this.spareHeld.pop() ?? { frame: new HeldFrame(), slab };
-    const copy = held.frame as HeldFrame;
-    copy.no = f.no; copy.iface = f.iface; copy.tsSec = f.tsSec; copy.tsNsec = f.tsNsec; copy.origLen = f.origLen;
-    copy.data = slab.bytes; copy.start = slab.used; copy.end = slab.used + length;
-    copy.fileOffset = f.fileOffset; copy.direction = f.direction; copy.comments = f.comments;
-    held.slab = slab;
-    slab.used += length;
+    const words = this.sourceWords;
+    if (words !== null && length <= WORD_COPY_MAX) copyAligned(data, words, f.start, f.end, slab.bytes, slab.words, at);
+    else slab.bytes.set(data.subarray(f.start, f.end), at);
+    slab.used = at + length;
     slab.live++;
-    return held;
+    const copy = this.spareFrames.pop() ?? new HeldFrame();
+    copy.no = f.no; copy.iface = f.iface; copy.tsSec = f.tsSec; copy.tsNsec = f.tsNsec; copy.origLen = f.origLen;
+    copy.data = slab.bytes; copy.start = at; copy.end = at + length; copy.slab = slab;
+    copy.fileOffset = f.fileOffset; copy.direction = f.direction; copy.comments = f.comments;
+    return copy;
   }
 
-  private recycle(held: Held): void {
-    const slab = held.slab;
+  /** A word view of a reader's buffer (it changes only when the reader grows its window). */
+  private viewSource(data: Uint8Array): void {
+    this.sourceData = data;
+    this.sourceWords = data.byteOffset % 4 === 0 ? new Int32Array(data.buffer, data.byteOffset, data.length >> 2) : null;
+  }
+
+  private recycle(frame: HeldFrame): void {
+    const slab = frame.slab;
     slab.live--;
     if (slab.live === 0 && slab !== this.slab) {
       slab.used = 0;
-      if (slab.bytes.length === SLAB_BYTES) this.spareSlabs.push(slab);
+      if (slab.bytes.length === SLAB_BYTES + 3) this.spareSlabs.push(slab);
     }
-    this.spareHeld.push(held);
+    frame.comments = null;
+    this.spareFrames.push(frame);
   }
+}
+
+/**
+ * Copies from[start, end) to to[at, ...) a 32-bit word at a time (no view is made, so
+ * nothing is allocated): `at` and `start` must be equal modulo 4, and both arrays start
+ * on a word boundary of their buffers, whose word views are `fromWords` and `toWords`.
+ */
+function copyAligned(from: Uint8Array, fromWords: Int32Array, start: number, end: number, to: Uint8Array, toWords: Int32Array, at: number): void {
+  let i = start;
+  let j = at;
+  const wholeEnd = end & ~3;
+  if (wholeEnd > i) {
+    while ((i & 3) !== 0) to[j++] = from[i++];
+    for (let w = i >> 2, v = j >> 2, stop = wholeEnd >> 2; w < stop; w++, v++) toWords[v] = fromWords[w];
+    j += wholeEnd - i;
+    i = wholeEnd;
+  }
+  while (i < end) to[j++] = from[i++];
 }

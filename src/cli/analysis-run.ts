@@ -21,10 +21,16 @@ export function loadTopology(paths: readonly string[]): Topology {
   return Topology.merge(paths.map((p) => parseIpLinkJson(readFileSync(p, 'utf8'), p)));
 }
 
+export interface AnalysisRunOptions extends PipelineOptions {
+  topologyFiles?: readonly string[];
+  /** Stop after this many frames of the time-ordered sequence (0 or absent: all). */
+  count?: number;
+}
+
 export function runAnalysis(
   files: readonly string[],
   makeEngines: (options: EngineOptions) => Engine[],
-  options: PipelineOptions & { topologyFiles?: readonly string[] } = {},
+  options: AnalysisRunOptions = {},
 ): AnalysisRun {
   const topology = loadTopology(options.topologyFiles ?? []);
   const engineOptions: EngineOptions = {
@@ -32,10 +38,15 @@ export function runAnalysis(
     ageingSeconds: options.ageingSeconds ?? 300,
     vxlanPorts: options.vxlanPorts ?? [4789],
   };
-  const pipeline = new AnalysisPipeline(makeEngines(engineOptions), options, topology);
   const source = new TimeOrderedSource(openCaptures(files));
+  const pipeline = new AnalysisPipeline(makeEngines(engineOptions), { ...options, captureInterfaces: source.interfaces }, topology);
   try {
-    for (let raw = source.next(); raw !== null; raw = source.next()) pipeline.push(raw);
+    const limit = options.count !== undefined && options.count > 0 ? options.count : Infinity;
+    while (pipeline.frames < limit) {
+      const raw = source.next();
+      if (raw === null) break;
+      pipeline.push(raw);
+    }
     pipeline.finish();
   } finally {
     source.close();

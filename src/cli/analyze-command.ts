@@ -1,4 +1,4 @@
-// `dockshark analyze FILE... [--topology FILE]... [--json] [--events] [--vxlan-port N]... [--ageing S]`
+// `dockshark analyze FILE... [--topology FILE]... [--json] [--events] [--vxlan-port N]... [--ageing S] [-c N]`
 
 import { createEngines } from '../analysis/engines.js';
 import { runAnalysis } from './analysis-run.js';
@@ -13,6 +13,8 @@ export interface AnalyzeCommandOptions {
   topology: string[];
   vxlanPorts: number[];
   ageingSeconds: number;
+  /** Analyse only the first N frames in time order (0: all). */
+  count?: number;
 }
 
 export function runAnalyze(files: string[], options: AnalyzeCommandOptions, out: LineWriter, err: LineWriter): number {
@@ -20,6 +22,7 @@ export function runAnalyze(files: string[], options: AnalyzeCommandOptions, out:
     topologyFiles: options.topology,
     vxlanPorts: [4789, ...options.vxlanPorts],
     ageingSeconds: options.ageingSeconds,
+    count: options.count ?? 0,
   });
   const report = run.pipeline.report();
   if (options.json) out.line(terminalSafeJson(report));
@@ -27,7 +30,7 @@ export function runAnalyze(files: string[], options: AnalyzeCommandOptions, out:
   out.flush();
   reportReadIssues(files, run.readIssues, err);
   if (run.lateFrames > 0) {
-    err.line(`dockshark: ${run.lateFrames} frames arrived later than the 2 s reordering window and were analysed out of time order.`);
+    err.line(`dockshark: ${run.lateFrames} frames arrived later than the 1 s reordering window and were analysed out of time order.`);
   }
   err.flush();
   return run.readIssues.some((i) => i.kind === 'bad-header') ? 1 : 0;

@@ -3,7 +3,7 @@
 import { openCaptures } from '../capture/open.js';
 import type { ReadIssue } from '../capture/types.js';
 import { FrameDecoder, safeText } from '../decode/index.js';
-import { frameNdjson, frameText } from './format-frame.js';
+import { frameNdjson, writeFrameText } from './format-frame.js';
 import { LineWriter } from './output.js';
 
 export interface DecodeCommandOptions {
@@ -19,11 +19,14 @@ export const DEFAULT_VXLAN_PORT = 4789;
 export function runDecode(files: string[], options: DecodeCommandOptions, out: LineWriter, err: LineWriter): number {
   const source = openCaptures(files);
   const decoder = new FrameDecoder({ vxlanPorts: [DEFAULT_VXLAN_PORT, ...options.vxlanPorts] });
-  const format = options.ndjson ? frameNdjson : frameText;
   try {
     for (let raw = source.next(); raw !== null; raw = source.next()) {
       const decoded = decoder.decode(raw);
-      out.line(format(raw, decoded));
+      if (options.ndjson) out.line(frameNdjson(raw, decoded));
+      else {
+        writeFrameText(out, raw, decoded); // straight into the output buffer as bytes
+        out.endLine();
+      }
       if (options.count > 0 && raw.no >= options.count) break;
     }
     out.flush();

@@ -1,20 +1,58 @@
 // A decoded frame as one text line or one NDJSON object.
 
 import type { RawFrame } from '../capture/types.js';
-import { describeLayers, issueToJson, layerListToJson, safeText, type DecodedFrame } from '../decode/index.js';
-import { clockTimestamp, isoTimestamp } from './timestamp.js';
+import { issueToJson, layerListToJson, safeText, StringSink, writeLayers, type DecodedFrame, type TextSink } from '../decode/index.js';
+import { isoTimestamp, writeClockTimestamp } from './timestamp.js';
 
-const DIRECTION_TEXT = { in: 'In', out: 'Out' } as const;
+/** The text line of a frame (without the newline) written to `out`: a string (frameText) or bytes (the CLI). */
+export function writeFrameText(out: TextSink, raw: RawFrame, decoded: DecodedFrame): void {
+  out.num(raw.no);
+  out.text(' ');
+  writeClockTimestamp(out, raw.tsSec, raw.tsNsec, raw.iface.unitsPerSecond > 1_000_000 ? 9 : 6);
+  out.text(' ');
+  if (raw.iface.name !== null) {
+    out.text(safeName(raw.iface.name));
+    out.text(' ');
+  }
+  if (decoded.direction !== null) out.text(decoded.direction === 'in' ? 'In ' : 'Out ');
+  writeLayers(out, decoded.layers, raw.origLen);
+  const captured = raw.end - raw.start;
+  if (captured < raw.origLen) {
+    out.text(' [captured ');
+    out.num(captured);
+    out.text(' of ');
+    out.num(raw.origLen);
+    out.text(' bytes]');
+  }
+  for (const issue of decoded.issues) {
+    out.text(' [!');
+    out.text(issue.kind);
+    out.text(' ');
+    out.text(issue.layer);
+    out.text('@');
+    out.num(issue.offset);
+    out.text(': ');
+    out.text(issue.message);
+    out.text(']');
+  }
+}
 
 export function frameText(raw: RawFrame, decoded: DecodedFrame): string {
-  const digits = raw.iface.unitsPerSecond > 1_000_000 ? 9 : 6;
-  let s = `${raw.no} ${clockTimestamp(raw.tsSec, raw.tsNsec, digits)} `;
-  if (raw.iface.name !== null) s += safeText(raw.iface.name) + ' ';
-  if (decoded.direction !== null) s += DIRECTION_TEXT[decoded.direction] + ' ';
-  s += describeLayers(decoded.layers, raw.origLen);
-  if (raw.end - raw.start < raw.origLen) s += ` [captured ${raw.end - raw.start} of ${raw.origLen} bytes]`;
-  for (const issue of decoded.issues) s += ` [!${issue.kind} ${issue.layer}@${issue.offset}: ${issue.message}]`;
-  return s;
+  const sink = new StringSink();
+  writeFrameText(sink, raw, decoded);
+  return sink.s;
+}
+
+// Interface names, escaped once rather than per frame (bounded: a file may declare many).
+const safeNames = new Map<string, string>();
+function safeName(name: string): string {
+  let safe = safeNames.get(name);
+  if (safe === undefined) {
+    if (safeNames.size >= 1024) safeNames.clear();
+    safe = safeText(name);
+    safeNames.set(name, safe);
+  }
+  return safe;
 }
 
 export function frameJson(raw: RawFrame, decoded: DecodedFrame): Record<string, unknown> {

@@ -12,11 +12,9 @@ for (let i = 0; i < 256; i++) {
 /** A MAC address as an integer: bytes b0..b5 -> b0*2^40 + ... + b5. */
 export type MacNumber = number;
 
-export function readMac(bytes: Uint8Array, offset: number): MacNumber {
-  return (
-    (bytes[offset] * 0x10000 + bytes[offset + 1] * 0x100 + bytes[offset + 2]) * 0x1000000 +
-    (bytes[offset + 3] * 0x10000 + bytes[offset + 4] * 0x100 + bytes[offset + 5])
-  );
+/** The MAC at `offset`: two big-endian reads (16 + 32 bits) cost less than six byte reads. */
+export function readMac(dv: DataView, offset: number): MacNumber {
+  return dv.getUint16(offset) * 0x100000000 + dv.getUint32(offset + 2);
 }
 
 // A capture holds few distinct addresses and prints them over and over: remember the
@@ -93,10 +91,35 @@ export function formatHexBytes(bytes: Uint8Array, offset: number, length: number
 
 /** An IPv6 address in RFC 5952 canonical text form. `w` holds four big-endian u32 words. */
 export function formatIpv6(w0: number, w1: number, w2: number, w3: number): string {
-  const g = [w0 >>> 16, w0 & 0xffff, w1 >>> 16, w1 & 0xffff, w2 >>> 16, w2 & 0xffff, w3 >>> 16, w3 & 0xffff];
   // RFC 5952 section 5: IPv4-mapped addresses keep the dotted quad.
-  if (w0 === 0 && w1 === 0 && w2 === 0xffff) return '::ffff:' + formatIpv4(w3 >>> 0);
-  // Longest run of zero groups (at least two), the first one on a tie (section 4.2.3).
+  if (isIpv4Mapped(w0, w1, w2)) return '::ffff:' + formatIpv4(w3 >>> 0);
+  const g = [w0 >>> 16, w0 & 0xffff, w1 >>> 16, w1 & 0xffff, w2 >>> 16, w2 & 0xffff, w3 >>> 16, w3 & 0xffff];
+  const run = longestZeroRun(g);
+  const bestStart = run >> 4;
+  let s = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      s += '::';
+      i += (run & 15) - 1;
+      continue;
+    }
+    if (s.length > 0 && !s.endsWith(':')) s += ':';
+    s += g[i].toString(16);
+  }
+  return s;
+}
+
+/** ::ffff:a.b.c.d, written with the dotted quad (RFC 5952 section 5). */
+export function isIpv4Mapped(w0: number, w1: number, w2: number): boolean {
+  return w0 === 0 && w1 === 0 && w2 === 0xffff;
+}
+
+/**
+ * Where an IPv6 address's eight groups collapse to "::": the longest run of at least two
+ * zero groups, the first one on a tie (RFC 5952 section 4.2.3), as start * 16 + length;
+ * -16 when there is none (start -1, so no group matches it).
+ */
+export function longestZeroRun(g: ArrayLike<number>): number {
   let bestStart = -1;
   let bestLen = 1;
   for (let i = 0; i < 8; ) {
@@ -106,15 +129,5 @@ export function formatIpv6(w0: number, w1: number, w2: number, w3: number): stri
     if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
     i = j;
   }
-  let s = '';
-  for (let i = 0; i < 8; i++) {
-    if (i === bestStart) {
-      s += '::';
-      i += bestLen - 1;
-      continue;
-    }
-    if (s.length > 0 && !s.endsWith(':')) s += ':';
-    s += g[i].toString(16);
-  }
-  return s;
+  return bestStart < 0 ? -16 : bestStart * 16 + bestLen;
 }

@@ -15,7 +15,7 @@ import { Next, type DecodeContext, type NextKind } from './context.js';
 
 export const ARP_FIXED_LEN = 8;
 export const ARP_ETH_IPV4_LEN = 28;
-export const ArpField = { HTYPE: 0, PTYPE: 2, HLEN: 4, PLEN: 5, OPER: 6, SHA: 8 } as const;
+export const enum ArpField { HTYPE = 0, PTYPE = 2, HLEN = 4, PLEN = 5, OPER = 6, SHA = 8 }
 const HTYPE_ETHERNET = 1;
 const PTYPE_IPV4 = 0x0800;
 
@@ -51,8 +51,8 @@ export function decodeArp(ctx: DecodeContext, offset: number, end: number): Next
   const macs = hlen === 6;
   const ipv4 = plen === 4 && arp.ptype === PTYPE_IPV4;
   arp.ethIpv4 = macs && ipv4 && arp.htype === HTYPE_ETHERNET;
-  arp.sha = macs ? readMac(ctx.bytes, sha) : 0;
-  arp.tha = macs ? readMac(ctx.bytes, tha) : 0;
+  arp.sha = macs ? readMac(dv, sha) : 0;
+  arp.tha = macs ? readMac(dv, tha) : 0;
   arp.shaText = macs ? null : formatHexBytes(ctx.bytes, sha, hlen);
   arp.thaText = macs ? null : formatHexBytes(ctx.bytes, tha, hlen);
   arp.spa = ipv4 ? dv.getUint32(spa) : 0;

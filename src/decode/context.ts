@@ -11,62 +11,65 @@ import {
 } from './layers.js';
 
 /** Which decoder runs next. */
-export const Next = {
-  None: 0,
-  Ethernet: 1,
-  Vlan: 2,
-  Sll: 3,
-  Sll2: 4,
-  Null: 5,
-  Loop: 6,
-  RawIp: 7,
-  Arp: 8,
-  Ipv4: 9,
-  Ipv6: 10,
-  Icmp: 11,
-  Udp: 12,
-  Tcp: 13,
-  Vxlan: 14,
-  Icmpv6: 15,
-  Dns: 16,
-  Ipv4Link: 17,
-  Ipv6Link: 18,
-  Geneve: 19,
-} as const;
-export type NextKind = (typeof Next)[keyof typeof Next];
+export const enum Next {
+  None = 0,
+  Ethernet = 1,
+  Vlan = 2,
+  Sll = 3,
+  Sll2 = 4,
+  Null = 5,
+  Loop = 6,
+  RawIp = 7,
+  Arp = 8,
+  Ipv4 = 9,
+  Ipv6 = 10,
+  Icmp = 11,
+  Udp = 12,
+  Tcp = 13,
+  Vxlan = 14,
+  Icmpv6 = 15,
+  Dns = 16,
+  Ipv4Link = 17,
+  Ipv6Link = 18,
+  Geneve = 19,
+}
+export type NextKind = Next;
 
 export type LayerDecoder = (ctx: DecodeContext, offset: number, end: number) => NextKind;
 
 /** IANA's Geneve port (RFC 8926). */
 export const GENEVE_PORT = 6081;
 
-/** The pools used by the current frame (a fixed array and a count: no `length = 0` per frame). */
-class DirtyPools {
-  readonly pools: { reset(): void }[] = [];
-  count = 0;
-  mark(pool: { reset(): void }): void {
-    if (this.count < this.pools.length) this.pools[this.count] = pool;
-    else this.pools.push(pool);
-    this.count++;
-  }
-  resetAll(): void {
-    for (let i = 0; i < this.count; i++) this.pools[i].reset();
-    this.count = 0;
-  }
+/** Counts frames: a pool sees that a new frame started without being reset one by one. */
+class FrameClock {
+  frame = 0;
 }
 
 class Pool<T> {
-  private readonly items: T[] = [];
+  /** The record most frames need, outside the array: the common case is one field read. */
+  private readonly first: T;
+  private readonly more: T[] = [];
+  /** Records handed out in the current frame. */
   private used = 0;
-  /** `dirty` collects the pools that handed out records in the current frame: only they need resetting. */
-  constructor(private readonly make: () => T, private readonly dirty: DirtyPools) {}
-  take(): T {
-    if (this.used === 0) this.dirty.mark(this);
-    if (this.used === this.items.length) this.items.push(this.make());
-    return this.items[this.used++];
+  /** The frame `used` counts for. */
+  private frame = -1;
+  constructor(private readonly make: () => T, private readonly clock: FrameClock) {
+    this.first = make();
   }
-  reset(): void {
-    this.used = 0;
+  take(): T {
+    const frame = this.clock.frame;
+    if (this.frame !== frame) {
+      this.frame = frame;
+      this.used = 1;
+      return this.first;
+    }
+    return this.takeMore();
+  }
+  /** The second and later records of a frame (VXLAN's inner headers, ICMP's quoted ones). */
+  private takeMore(): T {
+    const i = this.used++ - 1;
+    if (i === this.more.length) this.more.push(this.make());
+    return this.more[i];
   }
 }
 
@@ -101,7 +104,7 @@ export class DecodeContext {
   ifaceId = 0;
   tsSec = 0;
   /** Fragments waiting for the rest of their datagram, across frames. */
-  readonly reassembler = new Ipv4Reassembler();
+  readonly reassembler: Ipv4Reassembler;
   /** IPv4/IPv6 payload length known to the network layer, for TCP's payload length; -1 unknown. */
   ipPayloadLength = -1;
   /** Runs the decoder chain from `kind` on [offset, end) into `ctx.target` (set by the FrameDecoder). */
@@ -112,23 +115,24 @@ export class DecodeContext {
   readonly udpPorts = new Uint8Array(65536);
   readonly verifyChecksums: boolean;
 
-  private readonly dirtyPools = new DirtyPools();
-  readonly eth = new Pool(() => new EthLayer(), this.dirtyPools);
-  readonly vlan = new Pool(() => new VlanLayer(), this.dirtyPools);
-  readonly sll = new Pool(() => new SllLayer(), this.dirtyPools);
-  readonly nul = new Pool(() => new NullLayer(), this.dirtyPools);
-  readonly arp = new Pool(() => new ArpLayer(), this.dirtyPools);
-  readonly ipv4 = new Pool(() => new Ipv4Layer(), this.dirtyPools);
-  readonly icmp = new Pool(() => new IcmpLayer(), this.dirtyPools);
-  readonly udp = new Pool(() => new UdpLayer(), this.dirtyPools);
-  readonly vxlan = new Pool(() => new VxlanLayer(), this.dirtyPools);
-  readonly geneve = new Pool(() => new GeneveLayer(), this.dirtyPools);
-  readonly tcp = new Pool(() => new TcpLayer(), this.dirtyPools);
-  readonly ipv6 = new Pool(() => new Ipv6Layer(), this.dirtyPools);
-  readonly icmpv6 = new Pool(() => new Icmpv6Layer(), this.dirtyPools);
-  readonly dns = new Pool(() => new DnsLayer(), this.dirtyPools);
+  private readonly clock = new FrameClock();
+  readonly eth = new Pool(() => new EthLayer(), this.clock);
+  readonly vlan = new Pool(() => new VlanLayer(), this.clock);
+  readonly sll = new Pool(() => new SllLayer(), this.clock);
+  readonly nul = new Pool(() => new NullLayer(), this.clock);
+  readonly arp = new Pool(() => new ArpLayer(), this.clock);
+  readonly ipv4 = new Pool(() => new Ipv4Layer(), this.clock);
+  readonly icmp = new Pool(() => new IcmpLayer(), this.clock);
+  readonly udp = new Pool(() => new UdpLayer(), this.clock);
+  readonly vxlan = new Pool(() => new VxlanLayer(), this.clock);
+  readonly geneve = new Pool(() => new GeneveLayer(), this.clock);
+  readonly tcp = new Pool(() => new TcpLayer(), this.clock);
+  readonly ipv6 = new Pool(() => new Ipv6Layer(), this.clock);
+  readonly icmpv6 = new Pool(() => new Icmpv6Layer(), this.clock);
+  readonly dns = new Pool(() => new DnsLayer(), this.clock);
 
-  constructor(options: DecodeOptions = {}) {
+  constructor(options: DecodeOptions = {}, reassembler = new Ipv4Reassembler()) {
+    this.reassembler = reassembler;
     for (const p of options.dnsPorts ?? [53, 5353, 5355]) this.udpPorts[p] = Next.Dns;
     this.udpPorts[GENEVE_PORT] = Next.Geneve;
     for (const p of options.vxlanPorts ?? [4789]) this.udpPorts[p] = Next.Vxlan;
@@ -137,7 +141,8 @@ export class DecodeContext {
 
   /** Start a new frame: the records handed out for the last one become free again. */
   resetPools(): void {
-    this.dirtyPools.resetAll();
+    // Wraps within small integers; a pool untouched for exactly 2^30 frames would only grow by a record.
+    this.clock.frame = (this.clock.frame + 1) & 0x3fffffff;
   }
 
   /** Record an issue at an offset in `bytes`. */

@@ -2,10 +2,89 @@
 // Shared by the CLI's text output and (later) the TUI's packet list. Everything
 // printed is built from numbers or from strings already escaped by their decoder
 // (DNS names); `safeText` escapes anything else that comes from a capture.
+//
+// The text is written through a TextSink, so the same code builds a string
+// (StringSink: describeLayers, the TUI) or writes bytes straight into an output
+// buffer (the CLI's ByteWriter), without making a string per line.
 
-import { formatIpv4, formatIpv6, formatMac } from './addr.js';
-import type { IcmpLayer, Ipv4Layer, Ipv6Layer, Layer, LayerList, TcpLayer, UdpLayer } from './layers.js';
-import { tcpOptionSummary } from './json.js';
+import { formatIpv4, formatIpv6, formatMac, type MacNumber } from './addr.js';
+import type { IcmpLayer, Icmpv6Layer, Ipv4Layer, Ipv6Layer, Layer, LayerList, TcpLayer, UdpLayer } from './layers.js';
+
+/**
+ * Where summary text goes. Every method appends exactly the text its comment gives, so
+ * any two sinks produce the same characters.
+ */
+export interface TextSink {
+  /** `s` as is (callers escape capture-supplied text first). */
+  text(s: string): void;
+  /** `p.text`: constant ASCII text, encoded once (a byte sink copies `p.bytes`). */
+  phrase(p: Phrase): void;
+  /** `String(n).padStart(zeroPadTo, '0')`. */
+  num(n: number, zeroPadTo?: number): void;
+  /** `n.toString(16).padStart(zeroPadTo, '0')`. */
+  hex(n: number, zeroPadTo?: number): void;
+  /** `formatMac(mac)`. */
+  mac(mac: MacNumber): void;
+  /** `formatIpv4(addr)`. */
+  ipv4(addr: number): void;
+  /** `formatIpv6(w0, w1, w2, w3)`. */
+  ipv6(w0: number, w1: number, w2: number, w3: number): void;
+  /**
+   * What `write(this, a, b, c)` writes. `write` must write the same text whenever it gets
+   * the same a, b, c, so that a sink may replay it from a cache instead of calling it.
+   */
+  memo(write: MemoWriter, a: number, b: number, c: number): void;
+}
+
+export type MemoWriter = (out: TextSink, a: number, b: number, c: number) => void;
+
+/** Constant ASCII text with its bytes. */
+export interface Phrase {
+  readonly text: string;
+  readonly bytes: Uint8Array;
+  /** The bytes as 32-bit words in platform byte order, the last one zero-padded: copied a word at a time. */
+  readonly words: Int32Array;
+}
+
+export function phrase(text: string): Phrase {
+  const words = new Int32Array((text.length + 3) >> 2);
+  const bytes = new Uint8Array(words.buffer, 0, text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) throw new Error(`A phrase is ASCII: ${JSON.stringify(text)}`);
+    bytes[i] = c;
+  }
+  return { text, bytes, words };
+}
+
+/** A TextSink that builds a string. */
+export class StringSink implements TextSink {
+  s = '';
+  text(s: string): void {
+    this.s += s;
+  }
+  phrase(p: Phrase): void {
+    this.s += p.text;
+  }
+  num(n: number, zeroPadTo = 0): void {
+    this.s += zeroPadTo > 1 ? String(n).padStart(zeroPadTo, '0') : String(n);
+  }
+  hex(n: number, zeroPadTo = 0): void {
+    this.s += n.toString(16).padStart(zeroPadTo, '0');
+  }
+  mac(mac: MacNumber): void {
+    this.s += formatMac(mac);
+  }
+  ipv4(addr: number): void {
+    this.s += formatIpv4(addr);
+  }
+  ipv6(w0: number, w1: number, w2: number, w3: number): void {
+    this.s += formatIpv6(w0, w1, w2, w3);
+  }
+  memo(write: MemoWriter, a: number, b: number, c: number): void {
+    write(this, a, b, c);
+  }
+}
 
 const ETHERTYPE_NAMES: Record<number, string> = {
   0x0800: 'IPv4', 0x0806: 'ARP', 0x8035: 'RARP', 0x8100: '802.1Q', 0x86dd: 'IPv6', 0x88a8: '802.1Q-QinQ', 0x9100: '802.1Q-9100',
@@ -14,12 +93,13 @@ const ETHERTYPE_NAMES: Record<number, string> = {
 
 const hex4 = (n: number): string => '0x' + n.toString(16).padStart(4, '0');
 
-const etherTypeTexts = new Map<number, string>();
-function etherTypeText(type: number): string {
+// Built on first use (any 16-bit value may occur), kept: at most 65536 of them.
+const etherTypeTexts = new Map<number, Phrase>();
+function etherTypeText(type: number): Phrase {
   let text = etherTypeTexts.get(type);
   if (text === undefined) {
     const name = ETHERTYPE_NAMES[type] ?? 'Unknown';
-    text = `ethertype ${name} (${hex4(type)})`;
+    text = phrase(`ethertype ${name} (${hex4(type)})`);
     etherTypeTexts.set(type, text);
   }
   return text;
@@ -57,152 +137,294 @@ export function dnsTypeName(type: number): string {
   return DNS_TYPES[type] ?? `TYPE${type}`;
 }
 
-function ipv6Text(l: Ipv6Layer, which: 'src' | 'dst'): string {
-  return which === 'src' ? formatIpv6(l.src0, l.src1, l.src2, l.src3) : formatIpv6(l.dst0, l.dst1, l.dst2, l.dst3);
+/** "Flags [S.], seq " for every combination of the low 8 flag bits, in tcpdump's letter order. */
+const TCP_FLAGS_TEXT: Phrase[] = [];
+for (let f = 0; f < 256; f++) {
+  let letters = '';
+  if (f & 0x002) letters += 'S';
+  if (f & 0x001) letters += 'F';
+  if (f & 0x004) letters += 'R';
+  if (f & 0x008) letters += 'P';
+  if (f & 0x020) letters += 'U';
+  if (f & 0x040) letters += 'E';
+  if (f & 0x080) letters += 'W';
+  if (f & 0x010) letters += '.';
+  TCP_FLAGS_TEXT.push(phrase(`Flags [${letters}], seq `));
 }
 
-function icmpText(l: IcmpLayer): string {
-  let s = 'ICMP ' + (ICMP_NAMES[l.type] ?? `type ${l.type}`);
-  if (l.type === 3) s += `, ${UNREACH_CODES[l.code] ?? `code ${l.code}`}`;
-  else if (l.type !== 0 && l.type !== 8 && l.code !== 0) s += `, code ${l.code}`;
-  if (l.id >= 0) s += `, id ${l.id}, seq ${l.seq}`;
-  if (l.mtu >= 0) s += `, next-hop MTU ${l.mtu}`;
-  if (l.gateway >= 0) s += `, gateway ${formatIpv4(l.gateway)}`;
-  if (l.quoted.count > 0) s += ` [quoting ${describeLayers(l.quoted)}]`;
-  return s;
+/** "ICMP echo request" etc.: the names with their prefix, joined once instead of per frame. */
+const ICMP_TEXTS = phrases('ICMP ', ICMP_NAMES);
+const ICMPV6_TEXTS = phrases('ICMP6, ', ICMPV6_NAMES);
+const UNREACH_TEXTS = phrases(', ', UNREACH_CODES);
+function phrases(prefix: string, names: Record<number, string>): Record<number, Phrase> {
+  return Object.fromEntries(Object.entries(names).map(([k, v]) => [k, phrase(prefix + v)]));
 }
 
-function transportText(l: UdpLayer | TcpLayer): string {
-  if (l.proto === 'udp') return l.length < 0 ? 'UDP, header cut' : `UDP, length ${Math.max(0, l.length - 8)}`;
-  if (l.flags < 0) return `TCP, seq ${l.seq}`;
-  const f = l.flags;
-  let flags = '';
-  if (f & 0x002) flags += 'S';
-  if (f & 0x001) flags += 'F';
-  if (f & 0x004) flags += 'R';
-  if (f & 0x008) flags += 'P';
-  if (f & 0x020) flags += 'U';
-  if (f & 0x040) flags += 'E';
-  if (f & 0x080) flags += 'W';
-  if (f & 0x010) flags += '.';
-  let s = `Flags [${flags}], seq ${l.seq}`;
-  if (f & 0x010) s += `, ack ${l.ack}`;
-  s += `, win ${l.window}`;
-  if (l.optionCount > 0) s += `, options [${tcpOptionSummary(l)}]`;
-  return s + `, length ${l.payloadLength}`;
+function writeIcmp(out: TextSink, l: IcmpLayer): void {
+  const text = ICMP_TEXTS[l.type];
+  if (text !== undefined) out.phrase(text);
+  else { out.text('ICMP type '); out.num(l.type); }
+  if (l.type === 3) {
+    const code = UNREACH_TEXTS[l.code];
+    if (code !== undefined) out.phrase(code);
+    else { out.text(', code '); out.num(l.code); }
+  } else if (l.type !== 0 && l.type !== 8 && l.code !== 0) { out.text(', code '); out.num(l.code); }
+  if (l.id >= 0) { out.text(', id '); out.num(l.id); out.text(', seq '); out.num(l.seq); }
+  if (l.mtu >= 0) { out.text(', next-hop MTU '); out.num(l.mtu); }
+  if (l.gateway >= 0) { out.text(', gateway '); out.ipv4(l.gateway); }
+  if (l.quoted.count > 0) { out.text(' [quoting '); writeLayers(out, l.quoted); out.text(']'); }
 }
 
-/**
- * Set by a layer whose text is only a prefix for the next layer's ("a > b: "), so
- * describeLayers appends the next text directly instead of after ": ". (Checking the
- * string's end instead would flatten the growing string on every layer.)
- */
-let openEnded = false;
-
-/** Address part "a > b: " of an IP layer, with ports when a UDP/TCP header follows. */
-function ipPrefix(src: string, dst: string, next: Layer | undefined): string {
-  openEnded = true;
-  if (next && (next.proto === 'udp' || next.proto === 'tcp')) return `${src}.${next.sport} > ${dst}.${next.dport}: `;
-  return `${src} > ${dst}: `;
+function writeIcmpv6(out: TextSink, l: Icmpv6Layer): void {
+  const text = ICMPV6_TEXTS[l.type];
+  if (text !== undefined) out.phrase(text);
+  else { out.text('ICMP6, type '); out.num(l.type); }
+  if (l.hasTarget) { out.text(', '); out.ipv6(l.target0, l.target1, l.target2, l.target3); }
+  if (l.lladdr >= 0) { out.text(', lladdr '); out.mac(l.lladdr); }
+  if (l.id >= 0) { out.text(', id '); out.num(l.id); out.text(', seq '); out.num(l.seq); }
+  if (l.mtu >= 0) { out.text(', mtu '); out.num(l.mtu); }
 }
 
-function ipv4Text(l: Ipv4Layer, next: Layer | undefined): string {
-  if (l.partial) return `IPv4 header cut after ${l.src >= 0 ? 'the source address' : 'fewer than 16 bytes'}${l.src >= 0 ? `: ${formatIpv4(l.src)} > ?` : ''}`;
-  let s = ipPrefix(formatIpv4(l.src), formatIpv4(l.dst), next);
-  if (l.reassembled) s += `(reassembled from ${l.fragmentCount} fragments): `;
-  else if (l.mf || l.fragOffset > 0) {
-    s += `IPv4 fragment id ${hex4(l.id)}, offset ${l.fragOffset}${l.mf ? '+' : ''}, proto ${l.protocol}, length ${l.totalLength - l.headerLength}`;
-    openEnded = false;
-  } else if (!next) {
-    s += `ip-proto-${l.protocol}, length ${l.totalLength - l.headerLength}`;
-    openEnded = false;
+function writeUdp(out: TextSink, l: UdpLayer): void {
+  if (l.length < 0) out.text('UDP, header cut');
+  else { out.text('UDP, length '); out.num(Math.max(0, l.length - 8)); }
+}
+
+function writeTcp(out: TextSink, l: TcpLayer): void {
+  if (l.flags < 0) { out.text('TCP, seq '); out.num(l.seq); return; }
+  out.phrase(TCP_FLAGS_TEXT[l.flags & 0xff]);
+  out.num(l.seq);
+  if (l.flags & 0x010) { out.text(', ack '); out.num(l.ack); }
+  out.text(', win ');
+  out.num(l.window);
+  if (l.optionCount > 0) { out.text(', options ['); writeTcpOptions(out, l); out.text(']'); }
+  out.text(', length ');
+  out.num(l.payloadLength);
+}
+
+/** Same text as json.ts's tcpOptionSummary, written without building a string. */
+function writeTcpOptions(out: TextSink, l: TcpLayer): void {
+  for (let i = 0; i < l.optionCount; i++) {
+    if (i > 0) out.text(',');
+    const kind = l.optionKinds[i];
+    switch (kind) {
+      case 0: out.text('eol'); break;
+      case 1: out.text('nop'); break;
+      case 2: out.text('mss '); out.num(l.mss); break;
+      case 3: out.text('wscale '); out.num(l.windowScale); break;
+      case 4: out.text('sackOK'); break;
+      case 5: out.text('sack '); out.num(l.sackBlocks); break;
+      case 8: out.text('TS val '); out.num(l.tsVal); out.text(' ecr '); out.num(l.tsEcr); break;
+      default: out.text('opt-'); out.num(kind);
+    }
   }
-  return s;
+}
+
+/** "src > dst" of an IP layer, with ports ("src.sport > dst.dport") when a UDP/TCP header follows. */
+function writeIpv4Addresses(out: TextSink, l: Ipv4Layer, next: Layer | undefined): void {
+  // Few address pairs (and flows) recur: one cache entry per pair and port pair.
+  if (next === undefined || (next.proto !== 'udp' && next.proto !== 'tcp')) out.memo(writeIpv4Pair, l.src, l.dst, NO_PORTS);
+  else if (isPort(next.sport) && isPort(next.dport)) out.memo(writeIpv4Pair, l.src, l.dst, next.sport * 0x10000 + next.dport);
+  else {
+    out.ipv4(l.src);
+    out.text('.');
+    out.num(next.sport);
+    out.text(' > ');
+    out.ipv4(l.dst);
+    out.text('.');
+    out.num(next.dport);
+  }
+}
+
+const NO_PORTS = -1;
+const isPort = (n: number): boolean => n >= 0 && n <= 0xffff && Number.isInteger(n);
+
+/** `ports` is NO_PORTS or sport * 65536 + dport. */
+function writeIpv4Pair(out: TextSink, src: number, dst: number, ports: number): void {
+  out.ipv4(src);
+  if (ports !== NO_PORTS) { out.text('.'); out.num(ports >>> 16); }
+  out.text(' > ');
+  out.ipv4(dst);
+  if (ports !== NO_PORTS) { out.text('.'); out.num(ports & 0xffff); }
+}
+
+function writeIpv6Addresses(out: TextSink, l: Ipv6Layer, next: Layer | undefined): void {
+  const ports = next !== undefined && (next.proto === 'udp' || next.proto === 'tcp');
+  out.ipv6(l.src0, l.src1, l.src2, l.src3);
+  if (ports) { out.text('.'); out.num(next.sport); }
+  out.text(' > ');
+  out.ipv6(l.dst0, l.dst1, l.dst2, l.dst3);
+  if (ports) { out.text('.'); out.num(next.dport); }
+}
+
+function writeIpv4(out: TextSink, l: Ipv4Layer, next: Layer | undefined): void {
+  if (l.partial) {
+    if (l.src >= 0) { out.text('IPv4 header cut after the source address: '); out.ipv4(l.src); out.text(' > ?'); }
+    else out.text('IPv4 header cut after fewer than 16 bytes');
+    return;
+  }
+  writeIpv4Addresses(out, l, next);
+  if (l.reassembled) {
+    out.text(': (reassembled from ');
+    out.num(l.fragmentCount);
+    out.text(' fragments)');
+  } else if (l.mf || l.fragOffset > 0) {
+    out.text(': IPv4 fragment id 0x');
+    out.hex(l.id, 4);
+    out.text(', offset ');
+    out.num(l.fragOffset);
+    out.text(l.mf ? '+, proto ' : ', proto ');
+    out.num(l.protocol);
+    out.text(', length ');
+    out.num(l.totalLength - l.headerLength);
+  } else if (!next) {
+    out.text(': ip-proto-');
+    out.num(l.protocol);
+    out.text(', length ');
+    out.num(l.totalLength - l.headerLength);
+  }
+}
+
+function writeIpv6(out: TextSink, l: Ipv6Layer, next: Layer | undefined): void {
+  writeIpv6Addresses(out, l, next);
+  if (l.fragId >= 0) {
+    out.text(': IPv6 fragment id ');
+    out.num(l.fragId);
+    out.text(', offset ');
+    out.num(l.fragOffset);
+    if (l.fragMore) out.text('+');
+  } else if (!next) {
+    out.text(': ip-proto-');
+    out.num(l.upper);
+  }
+}
+
+function writeEthernet(out: TextSink, src: MacNumber, dst: MacNumber, type: number): void {
+  out.mac(src);
+  out.text(' > ');
+  out.mac(dst);
+  if (type <= 1500) { out.text(', 802.3, length '); out.num(type); }
+  else { out.text(', '); out.phrase(etherTypeText(type)); }
 }
 
 /** Text of one layer; `next` is the layer after it (IP layers print ports of a following UDP/TCP header). */
-function layerText(l: Layer, next: Layer | undefined): string {
+function writeLayer(out: TextSink, l: Layer, next: Layer | undefined): void {
   switch (l.proto) {
     case 'eth':
-      return l.type <= 1500
-        ? `${formatMac(l.src)} > ${formatMac(l.dst)}, 802.3, length ${l.type}`
-        : `${formatMac(l.src)} > ${formatMac(l.dst)}, ${etherTypeText(l.type)}`;
+      return out.memo(writeEthernet, l.src, l.dst, l.type); // few distinct headers, printed over and over
     case 'vlan':
-      return `vlan ${l.id}, p ${l.pcp}${l.dei ? ', DEI' : ''}, ${etherTypeText(l.type)}`;
-    case 'sll': {
-      const where = l.ifindex >= 0 ? `ifindex ${l.ifindex} ` : '';
-      return `${where}${l.srcText ?? formatMac(l.src)} ${etherTypeText(l.type)}`;
-    }
+      out.text('vlan ');
+      out.num(l.id);
+      out.text(', p ');
+      out.num(l.pcp);
+      out.text(l.dei ? ', DEI, ' : ', ');
+      out.phrase(etherTypeText(l.type));
+      return;
+    case 'sll':
+      if (l.ifindex >= 0) { out.text('ifindex '); out.num(l.ifindex); out.text(' '); }
+      if (l.srcText != null) out.text(l.srcText);
+      else out.mac(l.src);
+      out.text(' ');
+      out.phrase(etherTypeText(l.type));
+      return;
     case 'null':
-      return `loopback family ${l.family}`;
-    case 'arp': {
-      const op = l.op === 1 ? 'Request' : l.op === 2 ? 'Reply' : l.op === 3 ? 'Reverse Request' : l.op === 4 ? 'Reverse Reply' : `op ${l.op}`;
-      if (!l.ethIpv4) {
-        const sha = l.shaText ?? formatMac(l.sha);
-        const spa = l.spaText ?? formatIpv4(l.spa);
-        const tha = l.thaText ?? formatMac(l.tha);
-        const tpa = l.tpaText ?? formatIpv4(l.tpa);
-        return `ARP, ${op}, htype ${l.htype}, ptype ${hex4(l.ptype)}, sender ${sha} ${spa}, target ${tha} ${tpa}`;
-      }
-      if (l.op === 1) return `ARP, Request who-has ${formatIpv4(l.tpa)} tell ${formatIpv4(l.spa)}`;
-      if (l.op === 2) return `ARP, Reply ${formatIpv4(l.spa)} is-at ${formatMac(l.sha)}`;
-      return `ARP, ${op} ${formatMac(l.sha)} ${formatIpv4(l.spa)} -> ${formatMac(l.tha)} ${formatIpv4(l.tpa)}`;
-    }
+      out.text('loopback family ');
+      out.num(l.family);
+      return;
+    case 'arp':
+      if (!l.ethIpv4) return writeOtherArp(out, l);
+      if (l.op === 1) { out.text('ARP, Request who-has '); out.ipv4(l.tpa); out.text(' tell '); out.ipv4(l.spa); return; }
+      if (l.op === 2) { out.text('ARP, Reply '); out.ipv4(l.spa); out.text(' is-at '); out.mac(l.sha); return; }
+      out.text('ARP, ');
+      out.text(arpOpText(l.op));
+      out.text(' ');
+      out.mac(l.sha);
+      out.text(' ');
+      out.ipv4(l.spa);
+      out.text(' -> ');
+      out.mac(l.tha);
+      out.text(' ');
+      out.ipv4(l.tpa);
+      return;
     case 'ipv4':
-      return ipv4Text(l, next);
-    case 'ipv6': {
-      let s = ipPrefix(ipv6Text(l, 'src'), ipv6Text(l, 'dst'), next);
-      if (l.fragId >= 0) {
-        s += `IPv6 fragment id ${l.fragId}, offset ${l.fragOffset}${l.fragMore ? '+' : ''}`;
-        openEnded = false;
-      } else if (!next) {
-        s += `ip-proto-${l.upper}`;
-        openEnded = false;
-      }
-      return s;
-    }
+      return writeIpv4(out, l, next);
+    case 'ipv6':
+      return writeIpv6(out, l, next);
     case 'icmp':
-      return icmpText(l);
-    case 'icmpv6': {
-      let s = 'ICMP6, ' + (ICMPV6_NAMES[l.type] ?? `type ${l.type}`);
-      if (l.hasTarget) s += `, ${formatIpv6(l.target0, l.target1, l.target2, l.target3)}`;
-      if (l.lladdr >= 0) s += `, lladdr ${formatMac(l.lladdr)}`;
-      if (l.id >= 0) s += `, id ${l.id}, seq ${l.seq}`;
-      if (l.mtu >= 0) s += `, mtu ${l.mtu}`;
-      return s;
-    }
+      return writeIcmp(out, l);
+    case 'icmpv6':
+      return writeIcmpv6(out, l);
     case 'udp':
+      return writeUdp(out, l);
     case 'tcp':
-      return transportText(l);
+      return writeTcp(out, l);
     case 'geneve':
-      return `Geneve, vni ${l.vni}, proto ${hex4(l.protocol)}${l.optionsLength ? `, options ${l.optionsLength} bytes` : ''}`;
+      out.text('Geneve, vni ');
+      out.num(l.vni);
+      out.text(', proto 0x');
+      out.hex(l.protocol, 4);
+      if (l.optionsLength) { out.text(', options '); out.num(l.optionsLength); out.text(' bytes'); }
+      return;
     case 'vxlan':
-      return `VXLAN, flags [${l.flags & 0x08 ? 'I' : '.'}] (0x${l.flags.toString(16).padStart(2, '0')}), vni ${l.vni}`;
-    case 'dns': {
-      let s = `DNS ${l.id}${l.qr ? ' response' : ''}`;
-      if (l.rcode) s += ` rcode ${l.rcode}`;
-      for (const q of l.questions) s += ` ${dnsTypeName(q.type)}? ${q.name}`;
-      for (const a of l.answers) s += ` ${dnsTypeName(a.type)} ${a.data}`;
-      return s;
+      out.text(l.flags & 0x08 ? 'VXLAN, flags [I] (0x' : 'VXLAN, flags [.] (0x');
+      out.hex(l.flags, 2);
+      out.text('), vni ');
+      out.num(l.vni);
+      return;
+    case 'dns':
+      out.text('DNS ');
+      out.num(l.id);
+      if (l.qr) out.text(' response');
+      if (l.rcode) { out.text(' rcode '); out.num(l.rcode); }
+      for (const q of l.questions) { out.text(' '); out.text(dnsTypeName(q.type)); out.text('? '); out.text(q.name); }
+      for (const a of l.answers) { out.text(' '); out.text(dnsTypeName(a.type)); out.text(' '); out.text(a.data); }
+      return;
+  }
+}
+
+function arpOpText(op: number): string {
+  return op === 1 ? 'Request' : op === 2 ? 'Reply' : op === 3 ? 'Reverse Request' : op === 4 ? 'Reverse Reply' : `op ${op}`;
+}
+
+/** ARP other than Ethernet/IPv4: addresses of other sizes come as hex text. */
+function writeOtherArp(out: TextSink, l: Extract<Layer, { proto: 'arp' }>): void {
+  out.text('ARP, ');
+  out.text(arpOpText(l.op));
+  out.text(', htype ');
+  out.num(l.htype);
+  out.text(', ptype 0x');
+  out.hex(l.ptype, 4);
+  out.text(', sender ');
+  if (l.shaText != null) out.text(l.shaText); else out.mac(l.sha);
+  out.text(' ');
+  if (l.spaText != null) out.text(l.spaText); else out.ipv4(l.spa);
+  out.text(', target ');
+  if (l.thaText != null) out.text(l.thaText); else out.mac(l.tha);
+  out.text(' ');
+  if (l.tpaText != null) out.text(l.tpaText); else out.ipv4(l.tpa);
+}
+
+const LENGTH = phrase(', length ');
+
+/**
+ * Writes the layers of a frame as one line, joined by ": "; `frameLength` is printed after
+ * the link-layer header, as tcpdump -e does.
+ */
+export function writeLayers(out: TextSink, list: LayerList, frameLength = -1): void {
+  for (let i = 0; i < list.count; i++) {
+    const l = list.items[i];
+    if (i > 0) out.text(': ');
+    writeLayer(out, l, i + 1 < list.count ? list.items[i + 1] : undefined);
+    if (i === 0 && frameLength >= 0 && (l.proto === 'eth' || l.proto === 'sll' || l.proto === 'null')) {
+      out.phrase(LENGTH);
+      out.num(frameLength);
     }
   }
 }
 
-/** The layers of a frame as one line; `frameLength` is printed after the link-layer header, as tcpdump -e does. */
+/** The layers of a frame as one line (see writeLayers). */
 export function describeLayers(list: LayerList, frameLength = -1): string {
-  let s = '';
-  let open = false;
-  for (let i = 0; i < list.count; i++) {
-    const l = list.items[i];
-    const next = i + 1 < list.count ? list.items[i + 1] : undefined;
-    openEnded = false;
-    let text = layerText(l, next);
-    if (i === 0 && frameLength >= 0 && (l.proto === 'eth' || l.proto === 'sll' || l.proto === 'null')) {
-      text += `, length ${frameLength}`;
-    }
-    if (i === 0 || open) s += text;
-    else s += ': ' + text;
-    open = openEnded;
-  }
-  return open ? s.slice(0, -2) : s;
+  const sink = new StringSink();
+  writeLayers(sink, list, frameLength);
+  return sink.s;
 }

@@ -4,15 +4,15 @@
 
 import { Next, type NextKind } from './context.js';
 
-export const EtherType = {
-  IPv4: 0x0800,
-  ARP: 0x0806,
-  RARP: 0x8035,
-  VLAN: 0x8100,
-  IPv6: 0x86dd,
-  QinQ: 0x88a8,
-  QinQOld: 0x9100,
-} as const;
+export const enum EtherType {
+  IPv4 = 0x0800,
+  ARP = 0x0806,
+  RARP = 0x8035,
+  VLAN = 0x8100,
+  IPv6 = 0x86dd,
+  QinQ = 0x88a8,
+  QinQOld = 0x9100,
+}
 
 /** Values up to 1500 in the EtherType position are an IEEE 802.3 length, not a type. */
 export const MAX_8023_LENGTH = 1500;
@@ -30,13 +30,13 @@ export function etherTypeNext(type: number): NextKind {
   }
 }
 
-export const IpProto = {
-  ICMP: 1,
-  TCP: 6,
-  UDP: 17,
-  IPv6: 41,
-  ICMPv6: 58,
-} as const;
+export const enum IpProto {
+  ICMP = 1,
+  TCP = 6,
+  UDP = 17,
+  IPv6 = 41,
+  ICMPv6 = 58,
+}
 
 export function ipProtoNext(protocol: number): NextKind {
   switch (protocol) {

@@ -38,9 +38,9 @@ import type { DnsAnswer, DnsLayer, DnsQuestion } from './layers.js';
 import { UDP_HEADER_LEN } from './udp.js';
 
 export const DNS_HEADER_LEN = 12;
-export const DnsField = { ID: 0, FLAGS: 2, QDCOUNT: 4, ANCOUNT: 6, NSCOUNT: 8, ARCOUNT: 10 } as const;
+export const enum DnsField { ID = 0, FLAGS = 2, QDCOUNT = 4, ANCOUNT = 6, NSCOUNT = 8, ARCOUNT = 10 }
 /** Offsets after a record's name. */
-export const DnsRecordField = { TYPE: 0, CLASS: 2, TTL: 4, RDLENGTH: 8, RDATA: 10 } as const;
+export const enum DnsRecordField { TYPE = 0, CLASS = 2, TTL = 4, RDLENGTH = 8, RDATA = 10 }
 const QUESTION_FIXED_LEN = 4;
 const RR_FIXED_LEN = 10;
 /** A record at its smallest: the root name (one zero byte) and the fixed fields. */
@@ -55,7 +55,7 @@ const FLAG_RD = 0x0100;
 const FLAG_RA = 0x0080;
 const RCODE_MASK = 0x000f;
 
-export const DnsType = { A: 1, NS: 2, CNAME: 5, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33 } as const;
+export const enum DnsType { A = 1, NS = 2, CNAME = 5, PTR = 12, MX = 15, TXT = 16, AAAA = 28, SRV = 33 }
 
 /** Questions plus answers decoded at most: a hostile count cannot make a message expensive. */
 export const MAX_DNS_RECORDS = 256;

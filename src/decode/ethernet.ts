@@ -13,25 +13,30 @@
 // +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 // A type <= 1500 is an 802.3 length: an LLC header follows, which we do not decode.
 
-import { readMac } from './addr.js';
 import { Next, type DecodeContext, type NextKind } from './context.js';
 import { etherTypeNext, MAX_8023_LENGTH } from './dispatch.js';
 
 export const ETH_HEADER_LEN = 14;
-export const EthField = { DST: 0, SRC: 6, TYPE: 12 } as const;
+export const enum EthField { DST = 0, SRC = 6, TYPE = 12 }
 
 export function decodeEthernet(ctx: DecodeContext, offset: number, end: number): NextKind {
   if (end - offset < ETH_HEADER_LEN) {
     ctx.truncated('eth', offset, ETH_HEADER_LEN, end - offset, 'Ethernet header');
     return Next.None;
   }
+  // The two MACs are 12 bytes: three 32-bit reads, the middle one split between them.
+  const dv = ctx.dv;
+  const w0 = dv.getUint32(offset + EthField.DST);
+  const w1 = dv.getUint32(offset + EthField.DST + 4);
+  const w2 = dv.getUint32(offset + EthField.SRC + 2);
+  const type = dv.getUint16(offset + EthField.TYPE);
   const eth = ctx.eth.take();
   eth.offset = offset - ctx.frameStart;
-  eth.dst = readMac(ctx.bytes, offset + EthField.DST);
-  eth.src = readMac(ctx.bytes, offset + EthField.SRC);
-  eth.type = ctx.dv.getUint16(offset + EthField.TYPE);
+  eth.dst = w0 * 0x10000 + (w1 >>> 16);
+  eth.src = (w1 & 0xffff) * 0x100000000 + w2;
+  eth.type = type;
   ctx.target.push(eth);
-  if (eth.type <= MAX_8023_LENGTH) return Next.None;
-  ctx.etherType = eth.type;
-  return ctx.then(etherTypeNext(eth.type), offset + ETH_HEADER_LEN, end);
+  if (type <= MAX_8023_LENGTH) return Next.None;
+  ctx.etherType = type;
+  return ctx.then(etherTypeNext(type), offset + ETH_HEADER_LEN, end);
 }

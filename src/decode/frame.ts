@@ -9,6 +9,7 @@ import { decodeEthernet } from './ethernet.js';
 import { decodeIcmp } from './icmp.js';
 import { decodeIcmpv6 } from './icmpv6.js';
 import { decodeIpv4 } from './ipv4.js';
+import type { Ipv4Reassembler } from './ipv4-reassembly.js';
 import { decodeIpv6 } from './ipv6.js';
 import type { DecodeIssue } from './issues.js';
 import { LayerList } from './layers.js';
@@ -119,57 +120,80 @@ export class FrameDecoder {
   private lastByteOffset = 0;
   private wholeBytes: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
   private wholeView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  // What the frame's interface decides, kept while frames come from the same (immutable)
+  // interface object: readers hand out one per interface.
+  private lastIface: FrameInput['iface'] | null = null;
+  private firstDecoder: NextKind = Next.None;
+  private fcsLength = 0;
 
-  constructor(options: DecodeOptions = {}) {
-    const ctx = new DecodeContext(options);
+  /** `reassembler` carries fragments over from another decoder (see `clone`). */
+  constructor(private readonly options: DecodeOptions = {}, reassembler?: Ipv4Reassembler) {
+    const ctx = new DecodeContext(options, reassembler);
     this.ctx = ctx;
     ctx.decodeChain = (kind, offset, end) => runChain(ctx, kind, offset, end);
+  }
+
+  /**
+   * A decoder with the same options and an independent copy of the cross-frame state
+   * (pending IPv4 fragments), for replay checkpoints. The current frame is not copied.
+   */
+  clone(): FrameDecoder {
+    return new FrameDecoder(this.options, this.ctx.reassembler.clone());
   }
 
   decode(frame: FrameInput): DecodedFrame {
     const ctx = this.ctx;
     const out = this.out;
     const data = frame.data;
+    const iface = frame.iface;
+    if (data !== this.lastData) this.useBuffer(data);
+    if (iface !== this.lastIface) this.useInterface(iface);
     ctx.resetPools();
-    if (data !== this.lastData) {
-      this.lastData = data;
-      this.lastByteOffset = data.byteOffset;
-      this.wholeBytes = new Uint8Array(data.buffer);
-      this.wholeView = new DataView(data.buffer);
-    }
-    const start = this.lastByteOffset + frame.start;
-    let end = this.lastByteOffset + frame.end;
     const captured = frame.end - frame.start;
+    const origLen = frame.origLen;
+    const start = this.lastByteOffset + frame.start;
+    let end = start + captured;
     // A trailing FCS is not part of the frame's payload; strip it when it was captured.
-    const fcs = frame.iface.fcsLength ?? 0;
-    if (fcs > 0 && captured === frame.origLen && captured >= fcs) end -= fcs;
+    const fcs = this.fcsLength;
+    if (fcs > 0 && captured === origLen && captured >= fcs) end -= fcs;
     ctx.bytes = this.wholeBytes;
     ctx.dv = this.wholeView;
     ctx.frameStart = start;
     ctx.target = out.layers;
     ctx.quotedDepth = 0;
-    ctx.snapTruncated = captured < frame.origLen;
+    ctx.snapTruncated = captured < origLen;
     ctx.sllPkttype = -1;
     ctx.sllIfindex = -1;
     ctx.ipPayloadLength = -1;
-    ctx.ifaceId = frame.iface.id;
+    ctx.ifaceId = iface.id;
     ctx.tsSec = frame.tsSec;
     ctx.etherType = 0;
     if (ctx.issues.length > 0) ctx.issues = [];
     out.layers.clear();
 
-    const linkType = frame.iface.linkType;
-    const first = firstDecoderFor(linkType);
-    if (first === Next.None) {
-      ctx.issue('frame', start, 'unsupported', `Link type ${linkType} is not decoded.`);
+    if (this.firstDecoder === Next.None) {
+      ctx.issue('frame', start, 'unsupported', `Link type ${iface.linkType} is not decoded.`);
     } else {
-      runChain(ctx, first, start, end);
+      runChain(ctx, this.firstDecoder, start, end);
     }
     out.issues = ctx.issues.length > 0 ? ctx.issues : EMPTY_ISSUES;
     out.pkttype = ctx.sllPkttype;
     out.ifindex = ctx.sllIfindex;
     out.direction = frame.direction ?? (ctx.sllPkttype < 0 ? null : ctx.sllPkttype === 4 ? 'out' : 'in');
     return out;
+  }
+
+  private useBuffer(data: Uint8Array): void {
+    this.lastData = data;
+    this.lastByteOffset = data.byteOffset;
+    this.wholeBytes = new Uint8Array(data.buffer);
+    this.wholeView = new DataView(data.buffer);
+  }
+
+  private useInterface(iface: FrameInput['iface']): void {
+    this.lastIface = iface;
+    this.firstDecoder = firstDecoderFor(iface.linkType);
+    this.fcsLength = iface.fcsLength ?? 0;
   }
 }
 

@@ -16,7 +16,7 @@ import { Next, type DecodeContext, type NextKind } from './context.js';
 import { etherTypeNext } from './dispatch.js';
 
 export const GENEVE_HEADER_LEN = 8;
-export const GeneveField = { VER_OPTLEN: 0, FLAGS: 1, PROTOCOL: 2, VNI: 4 } as const;
+export const enum GeneveField { VER_OPTLEN = 0, FLAGS = 1, PROTOCOL = 2, VNI = 4 }
 const TRANSPARENT_ETHERNET_BRIDGING = 0x6558;
 const SUPPORTED_VERSION = 0;
 

@@ -17,23 +17,23 @@ import { Next, type DecodeContext, type NextKind } from './context.js';
 import { internetChecksum } from './checksum.js';
 
 export const ICMP_HEADER_LEN = 8;
-export const IcmpField = { TYPE: 0, CODE: 1, CHECKSUM: 2, ID: 4, SEQ: 6, MTU: 6, GATEWAY: 4, POINTER: 4 } as const;
+export const enum IcmpField { TYPE = 0, CODE = 1, CHECKSUM = 2, ID = 4, SEQ = 6, MTU = 6, GATEWAY = 4, POINTER = 4, REST = 4 }
 
-export const IcmpType = {
-  ECHO_REPLY: 0,
-  DEST_UNREACHABLE: 3,
-  SOURCE_QUENCH: 4,
-  REDIRECT: 5,
-  ECHO_REQUEST: 8,
-  TIME_EXCEEDED: 11,
-  PARAMETER_PROBLEM: 12,
-  TIMESTAMP: 13,
-  TIMESTAMP_REPLY: 14,
-  INFO_REQUEST: 15,
-  INFO_REPLY: 16,
-  ADDRESS_MASK_REQUEST: 17,
-  ADDRESS_MASK_REPLY: 18,
-} as const;
+export const enum IcmpType {
+  ECHO_REPLY = 0,
+  DEST_UNREACHABLE = 3,
+  SOURCE_QUENCH = 4,
+  REDIRECT = 5,
+  ECHO_REQUEST = 8,
+  TIME_EXCEEDED = 11,
+  PARAMETER_PROBLEM = 12,
+  TIMESTAMP = 13,
+  TIMESTAMP_REPLY = 14,
+  INFO_REQUEST = 15,
+  INFO_REPLY = 16,
+  ADDRESS_MASK_REQUEST = 17,
+  ADDRESS_MASK_REPLY = 18,
+}
 export const ICMP_CODE_FRAG_NEEDED = 4;
 /** How deep ICMP errors may quote ICMP errors (RFC 1122 forbids it; hostile input does it anyway). */
 const MAX_QUOTED_DEPTH = 2;
@@ -54,28 +54,34 @@ export function decodeIcmp(ctx: DecodeContext, offset: number, end: number): Nex
     ctx.truncated('icmp', offset, ICMP_HEADER_LEN, available, 'ICMP header');
     return Next.None;
   }
+  // The header as two 32-bit words: type, code, checksum; then the type's own 32 bits.
   const dv = ctx.dv;
+  const w0 = dv.getUint32(offset);
+  const rest = dv.getUint32(offset + IcmpField.REST);
+  const type = w0 >>> 24;
+  const code = (w0 >>> 16) & 0xff;
   const icmp = ctx.icmp.take();
   icmp.offset = offset - ctx.frameStart;
-  icmp.type = ctx.bytes[offset + IcmpField.TYPE];
-  icmp.code = ctx.bytes[offset + IcmpField.CODE];
-  icmp.checksum = dv.getUint16(offset + IcmpField.CHECKSUM);
+  icmp.type = type;
+  icmp.code = code;
+  icmp.checksum = w0 & 0xffff;
   icmp.id = icmp.seq = icmp.mtu = icmp.gateway = icmp.pointer = -1;
   icmp.quoted.clear();
-  if (hasIdSeq(icmp.type)) {
-    icmp.id = dv.getUint16(offset + IcmpField.ID);
-    icmp.seq = dv.getUint16(offset + IcmpField.SEQ);
-  } else if (icmp.type === IcmpType.DEST_UNREACHABLE && icmp.code === ICMP_CODE_FRAG_NEEDED) {
-    icmp.mtu = dv.getUint16(offset + IcmpField.MTU);
-  } else if (icmp.type === IcmpType.REDIRECT) {
-    icmp.gateway = dv.getUint32(offset + IcmpField.GATEWAY);
-  } else if (icmp.type === IcmpType.PARAMETER_PROBLEM) {
-    icmp.pointer = ctx.bytes[offset + IcmpField.POINTER];
+  if (hasIdSeq(type)) {
+    icmp.id = rest >>> 16;
+    icmp.seq = rest & 0xffff;
+  } else if (type === IcmpType.DEST_UNREACHABLE && code === ICMP_CODE_FRAG_NEEDED) {
+    icmp.mtu = rest & 0xffff;
+  } else if (type === IcmpType.REDIRECT) {
+    icmp.gateway = rest;
+  } else if (type === IcmpType.PARAMETER_PROBLEM) {
+    icmp.pointer = rest >>> 24;
   }
   // The checksum covers the whole message; only checkable when all of it was captured.
   const whole = ctx.ipPayloadLength >= 0 && ctx.quotedDepth === 0 && ctx.ipPayloadLength === available;
   if (ctx.verifyChecksums && whole) {
-    icmp.checksumOk = internetChecksum(ctx.dv, offset, available, 0) === 0;
+    const headerSum = (w0 >>> 16) + (w0 & 0xffff) + (rest >>> 16) + (rest & 0xffff);
+    icmp.checksumOk = internetChecksum(dv, offset + ICMP_HEADER_LEN, available - ICMP_HEADER_LEN, headerSum) === 0;
     if (!icmp.checksumOk) {
       ctx.issue('icmp', offset + IcmpField.CHECKSUM, 'bad-checksum',
         `The ICMP checksum 0x${icmp.checksum.toString(16).padStart(4, '0')} does not match the message.`);
@@ -85,7 +91,7 @@ export function decodeIcmp(ctx: DecodeContext, offset: number, end: number): Nex
   }
   ctx.target.push(icmp);
 
-  if (isIcmpError(icmp.type) && available > ICMP_HEADER_LEN && ctx.quotedDepth < MAX_QUOTED_DEPTH) {
+  if (isIcmpError(type) && available > ICMP_HEADER_LEN && ctx.quotedDepth < MAX_QUOTED_DEPTH) {
     ctx.decodeQuoted(icmp.quoted, Next.Ipv4, offset + ICMP_HEADER_LEN, end);
   }
   return Next.None;

@@ -35,30 +35,30 @@ import { ipv6PseudoHeaderSum, Ipv6Ext } from './ipv6.js';
 import type { Icmpv6Layer } from './layers.js';
 
 export const ICMPV6_HEADER_LEN = 8;
-export const Icmpv6Field = {
-  TYPE: 0, CODE: 1, CHECKSUM: 2, ID: 4, SEQ: 6, MTU: 4, POINTER: 4, NA_FLAGS: 4,
-  CUR_HOP_LIMIT: 4, RA_FLAGS: 5, ROUTER_LIFETIME: 6, TARGET: 8, MLD_ADDRESS: 8,
-} as const;
+export const enum Icmpv6Field {
+  TYPE = 0, CODE = 1, CHECKSUM = 2, ID = 4, SEQ = 6, MTU = 4, POINTER = 4, NA_FLAGS = 4,
+  CUR_HOP_LIMIT = 4, RA_FLAGS = 5, ROUTER_LIFETIME = 6, TARGET = 8, MLD_ADDRESS = 8,
+}
 
-export const Icmpv6Type = {
-  DEST_UNREACHABLE: 1,
-  PACKET_TOO_BIG: 2,
-  TIME_EXCEEDED: 3,
-  PARAMETER_PROBLEM: 4,
-  ECHO_REQUEST: 128,
-  ECHO_REPLY: 129,
-  MLD_QUERY: 130,
-  MLD_REPORT: 131,
-  MLD_DONE: 132,
-  ROUTER_SOLICITATION: 133,
-  ROUTER_ADVERTISEMENT: 134,
-  NEIGHBOR_SOLICITATION: 135,
-  NEIGHBOR_ADVERTISEMENT: 136,
-  REDIRECT: 137,
-  MLDV2_REPORT: 143,
-} as const;
+export const enum Icmpv6Type {
+  DEST_UNREACHABLE = 1,
+  PACKET_TOO_BIG = 2,
+  TIME_EXCEEDED = 3,
+  PARAMETER_PROBLEM = 4,
+  ECHO_REQUEST = 128,
+  ECHO_REPLY = 129,
+  MLD_QUERY = 130,
+  MLD_REPORT = 131,
+  MLD_DONE = 132,
+  ROUTER_SOLICITATION = 133,
+  ROUTER_ADVERTISEMENT = 134,
+  NEIGHBOR_SOLICITATION = 135,
+  NEIGHBOR_ADVERTISEMENT = 136,
+  REDIRECT = 137,
+  MLDV2_REPORT = 143,
+}
 
-export const NdOption = { SOURCE_LLADDR: 1, TARGET_LLADDR: 2, PREFIX_INFO: 3, REDIRECTED_HEADER: 4, MTU: 5 } as const;
+export const enum NdOption { SOURCE_LLADDR = 1, TARGET_LLADDR = 2, PREFIX_INFO = 3, REDIRECTED_HEADER = 4, MTU = 5 }
 const ND_OPTION_UNIT = 8;
 /** Link-layer address option length on Ethernet: 1 unit = type, length, 6-byte MAC. */
 const ND_LLADDR_OPTION_LEN = 8;
@@ -251,7 +251,7 @@ function decodeNdOptions(
     }
     if ((type === NdOption.SOURCE_LLADDR || type === NdOption.TARGET_LLADDR) &&
         length === ND_LLADDR_OPTION_LEN && icmp.lladdr < 0) {
-      icmp.lladdr = readMac(bytes, i + 2);
+      icmp.lladdr = readMac(ctx.dv, i + 2);
     } else if (type === NdOption.MTU && length === ND_MTU_OPTION_LEN && icmp.type === Icmpv6Type.ROUTER_ADVERTISEMENT) {
       icmp.mtu = ctx.dv.getUint32(i + ND_MTU_OFFSET);
     }

@@ -4,5 +4,6 @@ export type { DecodeOptions } from './context.js';
 export type { DecodeIssue, IssueKind, LayerName } from './issues.js';
 export * from './layers.js';
 export { layerToJson, layerListToJson, issueToJson, tcpFlagLetters, type LayerJson, type JsonValue } from './json.js';
-export { describeLayers, safeText } from './describe.js';
-export { formatMac, formatIpv4, formatIpv6, parseMac, parseIpv4, isGroupMac, type MacNumber } from './addr.js';
+export { describeLayers, writeLayers, safeText, phrase, StringSink, type MemoWriter, type Phrase, type TextSink } from './describe.js';
+export { formatMac, formatIpv4, formatIpv6, isIpv4Mapped, longestZeroRun, parseMac, parseIpv4, isGroupMac, type MacNumber } from './addr.js';
+export { parseFilter, FilterSyntaxError, type FrameFilter } from './filter.js';

@@ -19,15 +19,15 @@
 import { Next, type DecodeContext, type NextKind } from './context.js';
 import { ipProtoNext } from './dispatch.js';
 import { internetChecksum } from './checksum.js';
+import { Reassembly } from './ipv4-reassembly.js';
 import type { Ipv4Layer } from './layers.js';
 
 export const IPV4_MIN_HEADER_LEN = 20;
-export const Ipv4Field = {
-  VERSION_IHL: 0, TOS: 1, TOTAL_LENGTH: 2, ID: 4, FLAGS_FRAG: 6, TTL: 8, PROTOCOL: 9, CHECKSUM: 10, SRC: 12, DST: 16,
-} as const;
-const FLAG_DF = 0x4000;
-const FLAG_MF = 0x2000;
-const FRAG_OFFSET_MASK = 0x1fff;
+export const enum Ipv4Field {
+  VERSION_IHL = 0, TOS = 1, TOTAL_LENGTH = 2, ID = 4, FLAGS_FRAG = 6, TTL = 8, PROTOCOL = 9, CHECKSUM = 10, SRC = 12, DST = 16,
+}
+/** The flags and Fragment Offset 16 bits (offset in 8-byte units). */
+const enum FlagsFrag { DF = 0x4000, MF = 0x2000, OFFSET_MASK = 0x1fff }
 
 export function decodeIpv4(ctx: DecodeContext, offset: number, end: number): NextKind {
   const available = end - offset;
@@ -57,23 +57,32 @@ export function decodeIpv4(ctx: DecodeContext, offset: number, end: number): Nex
     ctx.truncated('ipv4', offset, headerLength, available, 'IPv4 header with options');
     return Next.None;
   }
+  // The fixed header as its five 32-bit words (rows of the diagram above): five reads,
+  // and their 16-bit halves are also what the header checksum adds up.
+  const w0 = dv.getUint32(offset); // version, IHL, DSCP, ECN, Total Length
+  const w1 = dv.getUint32(offset + Ipv4Field.ID); // Identification, flags, Fragment Offset
+  const w2 = dv.getUint32(offset + Ipv4Field.TTL); // TTL, Protocol, Header Checksum
+  const src = dv.getUint32(offset + Ipv4Field.SRC);
+  const dst = dv.getUint32(offset + Ipv4Field.DST);
+  const totalLength = w0 & 0xffff;
+  const mf = (w1 & FlagsFrag.MF) !== 0;
+  const fragOffset = (w1 & FlagsFrag.OFFSET_MASK) * 8;
+  const protocol = (w2 >>> 16) & 0xff;
   const ip = ctx.ipv4.take();
   ip.offset = offset - ctx.frameStart;
   ip.headerLength = headerLength;
-  const tos = ctx.bytes[offset + Ipv4Field.TOS];
-  ip.dscp = tos >>> 2;
-  ip.ecn = tos & 3;
-  ip.totalLength = dv.getUint16(offset + Ipv4Field.TOTAL_LENGTH);
-  ip.id = dv.getUint16(offset + Ipv4Field.ID);
-  const flagsFrag = dv.getUint16(offset + Ipv4Field.FLAGS_FRAG);
-  ip.df = (flagsFrag & FLAG_DF) !== 0;
-  ip.mf = (flagsFrag & FLAG_MF) !== 0;
-  ip.fragOffset = (flagsFrag & FRAG_OFFSET_MASK) * 8;
-  ip.ttl = ctx.bytes[offset + Ipv4Field.TTL];
-  ip.protocol = ctx.bytes[offset + Ipv4Field.PROTOCOL];
-  ip.checksum = dv.getUint16(offset + Ipv4Field.CHECKSUM);
-  ip.src = dv.getUint32(offset + Ipv4Field.SRC);
-  ip.dst = dv.getUint32(offset + Ipv4Field.DST);
+  ip.dscp = (w0 >>> 18) & 0x3f;
+  ip.ecn = (w0 >>> 16) & 3;
+  ip.totalLength = totalLength;
+  ip.id = w1 >>> 16;
+  ip.df = (w1 & FlagsFrag.DF) !== 0;
+  ip.mf = mf;
+  ip.fragOffset = fragOffset;
+  ip.ttl = w2 >>> 24;
+  ip.protocol = protocol;
+  ip.checksum = w2 & 0xffff;
+  ip.src = src;
+  ip.dst = dst;
   ip.optionsLength = headerLength - IPV4_MIN_HEADER_LEN;
   ip.reassembled = false;
   ip.fragmentCount = 0;
@@ -82,7 +91,9 @@ export function decodeIpv4(ctx: DecodeContext, offset: number, end: number): Nex
   if (headerLength > IPV4_MIN_HEADER_LEN) checkOptions(ctx, offset + IPV4_MIN_HEADER_LEN, offset + headerLength);
 
   if (ctx.verifyChecksums) {
-    ip.checksumOk = internetChecksum(ctx.dv, offset, headerLength, 0) === 0;
+    const fixedSum = (w0 >>> 16) + (w0 & 0xffff) + (w1 >>> 16) + (w1 & 0xffff) + (w2 >>> 16) + (w2 & 0xffff) +
+      (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff);
+    ip.checksumOk = internetChecksum(dv, offset + IPV4_MIN_HEADER_LEN, headerLength - IPV4_MIN_HEADER_LEN, fixedSum) === 0;
     if (!ip.checksumOk && ctx.quotedDepth === 0) {
       ctx.issue('ipv4', offset + Ipv4Field.CHECKSUM, 'bad-checksum',
         `The IPv4 header checksum 0x${ip.checksum.toString(16).padStart(4, '0')} does not match the header.`);
@@ -93,34 +104,34 @@ export function decodeIpv4(ctx: DecodeContext, offset: number, end: number): Nex
 
   // Where the payload ends: Total Length, unless the capture or a TSO/GSO packet says otherwise.
   let payloadEnd: number;
-  if (ip.totalLength === 0) {
+  if (totalLength === 0) {
     payloadEnd = end; // TSO/GSO: the NIC fills Total Length in later (Wireshark's "TSO support").
-  } else if (ip.totalLength < headerLength) {
+  } else if (totalLength < headerLength) {
     ctx.issue('ipv4', offset + Ipv4Field.TOTAL_LENGTH, 'bad-field',
-      `The IPv4 Total Length ${ip.totalLength} is shorter than the ${headerLength}-byte header.`);
+      `The IPv4 Total Length ${totalLength} is shorter than the ${headerLength}-byte header.`);
     return Next.None;
-  } else if (ip.totalLength > available) {
+  } else if (totalLength > available) {
     if (!ctx.snapTruncated && ctx.quotedDepth === 0) {
       ctx.issue('ipv4', offset + Ipv4Field.TOTAL_LENGTH, 'bad-field',
-        `The IPv4 Total Length ${ip.totalLength} runs past the ${available} bytes captured for the packet.`);
+        `The IPv4 Total Length ${totalLength} runs past the ${available} bytes captured for the packet.`);
     }
     payloadEnd = end;
   } else {
-    payloadEnd = offset + ip.totalLength; // bytes after it are link-layer padding
+    payloadEnd = offset + totalLength; // bytes after it are link-layer padding
   }
   const payloadOffset = offset + headerLength;
 
-  if (ip.mf || ip.fragOffset > 0) {
+  if (mf || fragOffset > 0) {
     // Inside an ICMP error only the first fragment's transport header is worth decoding.
     if (ctx.quotedDepth > 0) {
-      if (ip.fragOffset > 0) return Next.None;
-      return ctx.then(ipProtoNext(ip.protocol), payloadOffset, payloadEnd);
+      if (fragOffset > 0) return Next.None;
+      return ctx.then(ipProtoNext(protocol), payloadOffset, payloadEnd);
     }
     return reassemble(ctx, ip, payloadOffset, payloadEnd);
   }
   // What the header claims, so ICMP/TCP can tell a whole message from a cut one.
-  ctx.ipPayloadLength = ip.totalLength === 0 ? -1 : ip.totalLength - headerLength;
-  return ctx.then(ipProtoNext(ip.protocol), payloadOffset, payloadEnd);
+  ctx.ipPayloadLength = totalLength === 0 ? -1 : totalLength - headerLength;
+  return ctx.then(ipProtoNext(protocol), payloadOffset, payloadEnd);
 }
 
 const fragmentId = { src: 0, dst: 0, protocol: 0, id: 0, iface: 0 };
@@ -133,24 +144,24 @@ function reassemble(ctx: DecodeContext, ip: Ipv4Layer, payloadOffset: number, pa
   fragmentId.protocol = ip.protocol;
   fragmentId.id = ip.id;
   fragmentId.iface = ctx.ifaceId;
-  const result = ctx.reassembler.add(fragmentId, ip.fragOffset, ip.mf, ctx.bytes, payloadOffset, payloadEnd, ctx.tsSec);
-  if (result.state === 'pending') return Next.None;
-  if (result.state === 'dropped') {
-    ctx.issue('ipv4', payloadOffset, 'bad-field', result.reason);
+  const reassembler = ctx.reassembler;
+  const state = reassembler.add(fragmentId, ip.fragOffset, ip.mf, ctx.bytes, payloadOffset, payloadEnd, ctx.tsSec);
+  if (state === Reassembly.Pending) return Next.None;
+  if (state === Reassembly.Dropped) {
+    ctx.issue('ipv4', payloadOffset, 'bad-field', reassembler.dropReason);
     return Next.None;
   }
   ip.reassembled = true;
-  ip.fragmentCount = result.fragmentCount;
-  for (const anomaly of result.anomalies) ctx.issue('ipv4', payloadOffset, 'bad-field', anomaly);
+  ip.fragmentCount = reassembler.fragmentCount;
+  for (const anomaly of reassembler.anomalies) ctx.issue('ipv4', payloadOffset, 'bad-field', anomaly);
   // Upper layers now read the reassembled payload. Issue offsets inside it are
   // reported as if it started where this fragment's payload starts.
   const payloadFrameOffset = payloadOffset - ctx.frameStart;
-  const payload = result.payload;
-  ctx.bytes = payload;
-  ctx.dv = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  ctx.bytes = reassembler.payload;
+  ctx.dv = reassembler.payloadView;
   ctx.frameStart = -payloadFrameOffset;
-  ctx.ipPayloadLength = payload.length;
-  return ctx.then(ipProtoNext(ip.protocol), 0, payload.length);
+  ctx.ipPayloadLength = reassembler.payloadLength;
+  return ctx.then(ipProtoNext(ip.protocol), 0, reassembler.payloadLength);
 }
 
 /** What a header cut before 20 bytes still tells (Wireshark shows these fields too); the rest stays -1. */
@@ -167,9 +178,9 @@ function decodePartial(ctx: DecodeContext, offset: number, available: number): v
   ip.totalLength = has(Ipv4Field.TOTAL_LENGTH, 2) ? dv.getUint16(offset + Ipv4Field.TOTAL_LENGTH) : -1;
   ip.id = has(Ipv4Field.ID, 2) ? dv.getUint16(offset + Ipv4Field.ID) : -1;
   const flagsFrag = has(Ipv4Field.FLAGS_FRAG, 2) ? dv.getUint16(offset + Ipv4Field.FLAGS_FRAG) : -1;
-  ip.df = flagsFrag >= 0 && (flagsFrag & FLAG_DF) !== 0;
-  ip.mf = flagsFrag >= 0 && (flagsFrag & FLAG_MF) !== 0;
-  ip.fragOffset = flagsFrag < 0 ? -1 : (flagsFrag & FRAG_OFFSET_MASK) * 8;
+  ip.df = flagsFrag >= 0 && (flagsFrag & FlagsFrag.DF) !== 0;
+  ip.mf = flagsFrag >= 0 && (flagsFrag & FlagsFrag.MF) !== 0;
+  ip.fragOffset = flagsFrag < 0 ? -1 : (flagsFrag & FlagsFrag.OFFSET_MASK) * 8;
   ip.ttl = has(Ipv4Field.TTL, 1) ? ctx.bytes[offset + Ipv4Field.TTL] : -1;
   ip.protocol = has(Ipv4Field.PROTOCOL, 1) ? ctx.bytes[offset + Ipv4Field.PROTOCOL] : -1;
   ip.checksum = has(Ipv4Field.CHECKSUM, 2) ? dv.getUint16(offset + Ipv4Field.CHECKSUM) : -1;

@@ -32,21 +32,21 @@ import { ipProtoNext } from './dispatch.js';
 import type { Ipv6Layer } from './layers.js';
 
 export const IPV6_HEADER_LEN = 40;
-export const Ipv6Field = {
-  VERSION_TC_FLOW: 0, PAYLOAD_LENGTH: 4, NEXT_HEADER: 6, HOP_LIMIT: 7, SRC: 8, DST: 24,
-} as const;
+export const enum Ipv6Field {
+  VERSION_TC_FLOW = 0, PAYLOAD_LENGTH = 4, NEXT_HEADER = 6, HOP_LIMIT = 7, SRC = 8, DST = 24,
+}
 /** Offsets inside an extension header. */
-export const Ipv6ExtField = { NEXT_HEADER: 0, LENGTH: 1, FRAG_OFFSET_FLAGS: 2, FRAG_ID: 4 } as const;
+export const enum Ipv6ExtField { NEXT_HEADER = 0, LENGTH = 1, FRAG_OFFSET_FLAGS = 2, FRAG_ID = 4 }
 
-export const Ipv6Ext = {
-  HOP_BY_HOP: 0,
-  ROUTING: 43,
-  FRAGMENT: 44,
-  AH: 51,
-  DEST_OPTIONS: 60,
-  MOBILITY: 135,
-  NO_NEXT_HEADER: 59,
-} as const;
+export const enum Ipv6Ext {
+  HOP_BY_HOP = 0,
+  ROUTING = 43,
+  FRAGMENT = 44,
+  AH = 51,
+  DEST_OPTIONS = 60,
+  MOBILITY = 135,
+  NO_NEXT_HEADER = 59,
+}
 const FRAGMENT_HEADER_LEN = 8;
 /** Every extension header has at least Next Header and a length byte, and is 8 bytes at least. */
 const EXT_MIN_LEN = 8;

@@ -19,8 +19,8 @@ import { etherTypeNext } from './dispatch.js';
 
 export const SLL_HEADER_LEN = 16;
 export const SLL2_HEADER_LEN = 20;
-export const SllField = { PKTTYPE: 0, HATYPE: 2, HALEN: 4, ADDR: 6, PROTOCOL: 14 } as const;
-export const Sll2Field = { PROTOCOL: 0, RESERVED: 2, IFINDEX: 4, HATYPE: 8, PKTTYPE: 10, HALEN: 11, ADDR: 12 } as const;
+export const enum SllField { PKTTYPE = 0, HATYPE = 2, HALEN = 4, ADDR = 6, PROTOCOL = 14 }
+export const enum Sll2Field { PROTOCOL = 0, RESERVED = 2, IFINDEX = 4, HATYPE = 8, PKTTYPE = 10, HALEN = 11, ADDR = 12 }
 const SLL_ADDR_LEN = 8;
 
 /** ARPHRD types whose protocol field is not an EtherType. */
@@ -32,7 +32,7 @@ const LINUX_ETH_P_802_2 = 0x0004;
 function fillAddress(ctx: DecodeContext, layerAddr: number, halen: number, sll: { src: number; srcText: string | null; halen: number }): void {
   sll.halen = halen;
   if (halen === 6) {
-    sll.src = readMac(ctx.bytes, layerAddr);
+    sll.src = readMac(ctx.dv, layerAddr);
     sll.srcText = null;
   } else {
     sll.src = 0;

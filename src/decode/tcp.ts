@@ -35,15 +35,15 @@ import type { TcpLayer } from './layers.js';
 export const TCP_MIN_HEADER_LEN = 20;
 /** Ports and sequence number: what an ICMP error is guaranteed to quote, and the least we make a record of. */
 export const TCP_PARTIAL_MIN_LEN = 8;
-export const TcpField = {
-  SPORT: 0, DPORT: 2, SEQ: 4, ACK: 8, DATA_OFFSET: 12, FLAGS: 12, WINDOW: 14, CHECKSUM: 16, URGENT: 18, OPTIONS: 20,
-} as const;
+export const enum TcpField {
+  SPORT = 0, DPORT = 2, SEQ = 4, ACK = 8, DATA_OFFSET = 12, FLAGS = 12, WINDOW = 14, CHECKSUM = 16, URGENT = 18, OPTIONS = 20,
+}
 /** The 9 flag bits of the 16-bit word at offset 12 (NS CWR ECE URG ACK PSH RST SYN FIN). */
 const FLAGS_MASK = 0x01ff;
 
-export const TcpOption = {
-  EOL: 0, NOP: 1, MSS: 2, WINDOW_SCALE: 3, SACK_PERMITTED: 4, SACK: 5, TIMESTAMPS: 8,
-} as const;
+export const enum TcpOption {
+  EOL = 0, NOP = 1, MSS = 2, WINDOW_SCALE = 3, SACK_PERMITTED = 4, SACK = 5, TIMESTAMPS = 8,
+}
 const MSS_LEN = 4;
 const WINDOW_SCALE_LEN = 3;
 const SACK_PERMITTED_LEN = 2;

@@ -12,7 +12,7 @@
 import { Next, type DecodeContext, type NextKind } from './context.js';
 
 export const UDP_HEADER_LEN = 8;
-export const UdpField = { SPORT: 0, DPORT: 2, LENGTH: 4, CHECKSUM: 6 } as const;
+export const enum UdpField { SPORT = 0, DPORT = 2, LENGTH = 4, CHECKSUM = 6 }
 
 export function decodeUdp(ctx: DecodeContext, offset: number, end: number): NextKind {
   const available = end - offset;
@@ -31,34 +31,39 @@ export function decodeUdp(ctx: DecodeContext, offset: number, end: number): Next
     }
     return Next.None;
   }
+  const ports = dv.getUint32(offset + UdpField.SPORT);
+  const lengthChecksum = dv.getUint32(offset + UdpField.LENGTH);
+  const sport = ports >>> 16;
+  const dport = ports & 0xffff;
+  const length = lengthChecksum >>> 16;
   const udp = ctx.udp.take();
   udp.offset = offset - ctx.frameStart;
-  udp.sport = dv.getUint16(offset + UdpField.SPORT);
-  udp.dport = dv.getUint16(offset + UdpField.DPORT);
-  udp.length = dv.getUint16(offset + UdpField.LENGTH);
-  udp.checksum = dv.getUint16(offset + UdpField.CHECKSUM);
+  udp.sport = sport;
+  udp.dport = dport;
+  udp.length = length;
+  udp.checksum = lengthChecksum & 0xffff;
   ctx.target.push(udp);
   let payloadEnd = end;
-  if (udp.length < UDP_HEADER_LEN) {
+  if (length < UDP_HEADER_LEN) {
     // Length 0 is how jumbograms and GSO super-packets leave it; use what was captured.
-    if (udp.length !== 0) {
+    if (length !== 0) {
       ctx.issue('udp', offset + UdpField.LENGTH, 'bad-field',
-        `UDP Length ${udp.length} is shorter than the 8-byte UDP header.`);
+        `UDP Length ${length} is shorter than the 8-byte UDP header.`);
       return Next.None;
     }
-  } else if (udp.length > available) {
+  } else if (length > available) {
     if (!ctx.snapTruncated && ctx.quotedDepth === 0) {
       ctx.issue('udp', offset + UdpField.LENGTH, 'bad-field',
-        `UDP Length ${udp.length} runs past the ${available} bytes the IP packet holds.`);
+        `UDP Length ${length} runs past the ${available} bytes the IP packet holds.`);
     }
   } else {
-    payloadEnd = offset + udp.length;
+    payloadEnd = offset + length;
   }
-  const low = udp.sport < udp.dport ? udp.sport : udp.dport;
-  const high = udp.sport < udp.dport ? udp.dport : udp.sport;
+  const low = sport < dport ? sport : dport;
+  const high = sport < dport ? dport : sport;
   const next = ctx.udpPorts[low] || ctx.udpPorts[high];
   // No payload by the UDP Length: nothing to decode. (A payload the capture cut is
   // handed on, so the next decoder reports the truncation.)
-  if (next === Next.None || udp.length === UDP_HEADER_LEN) return Next.None;
+  if (next === Next.None || length === UDP_HEADER_LEN) return Next.None;
   return ctx.then(next as NextKind, offset + UDP_HEADER_LEN, payloadEnd);
 }

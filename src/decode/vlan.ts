@@ -11,7 +11,7 @@ import { Next, type DecodeContext, type NextKind } from './context.js';
 import { etherTypeNext, MAX_8023_LENGTH } from './dispatch.js';
 
 export const VLAN_TAG_LEN = 4;
-export const VlanField = { TCI: 0, TYPE: 2 } as const;
+export const enum VlanField { TCI = 0, TYPE = 2 }
 
 export function decodeVlan(ctx: DecodeContext, offset: number, end: number): NextKind {
   if (end - offset < VLAN_TAG_LEN) {

@@ -12,7 +12,7 @@
 import { Next, type DecodeContext, type NextKind } from './context.js';
 
 export const VXLAN_HEADER_LEN = 8;
-export const VxlanField = { FLAGS: 0, VNI: 4 } as const;
+export const enum VxlanField { FLAGS = 0, VNI = 4 }
 /** The I flag: the VNI is valid (RFC 7348 section 5). */
 export const VXLAN_FLAG_I = 0x08;
 

@@ -18,9 +18,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { OverlayEngine } from '../../src/analysis/overlay.js';
 import type { AnalysisFrame, Change, Engine } from '../../src/analysis/types.js';
 import { runAnalysis } from '../../src/cli/analysis-run.js';
-import { runDecode } from '../../src/cli/decode-command.js';
-import type { LineWriter } from '../../src/cli/output.js';
-import { formatMac } from '../../src/decode/index.js';
+import { openCaptures } from '../../src/capture/open.js';
+import { frameText } from '../../src/cli/format-frame.js';
+import { FrameDecoder, formatMac } from '../../src/decode/index.js';
 import { capturesDir, repoRoot } from '../helpers/paths.js';
 
 type RunName = 'h1' | 'h2' | 'multi' | 'all';
@@ -120,11 +120,13 @@ function analyse(s: Scenario, files: string[], topology: string): Run {
   return { report: run.pipeline.report().overlay as Record<string, any>, events: run.pipeline.events, seen: macs.seen };
 }
 
-/** `dockshark decode FILE` text lines (the CLI's own code, in-process). */
+/** `dockshark decode FILE` text lines (the CLI's own formatting, in-process). */
 function decodeLines(s: Scenario, file: string): string[] {
   const lines: string[] = [];
-  const out = { line: (t: string) => lines.push(t), flush: () => {} } as unknown as LineWriter;
-  runDecode([path(s, file)], { ndjson: false, vxlanPorts: s.ports, count: 0 }, out, out);
+  const source = openCaptures([path(s, file)]);
+  const decoder = new FrameDecoder({ vxlanPorts: [4789, ...s.ports] });
+  for (let raw = source.next(); raw !== null; raw = source.next()) lines.push(frameText(raw, decoder.decode(raw)));
+  source.close();
   return lines;
 }
 

@@ -44,6 +44,34 @@ describe('TimeOrderedSource', () => {
     expect(drain(source).map((f) => f.no)).toEqual([1, 2, 4, 3]);
     expect(source.lateFrames).toBe(1);
   });
+  it('copies every byte of frames of any length at any offset, from buffers at any offset', () => {
+    // A reader-like source: each frame lies at a varying offset of one reused buffer (word-aligned or not).
+    const backing = new Uint8Array(5000);
+    const buffers = [backing.subarray(0, 4096), backing.subarray(1, 4097), backing.subarray(6, 4102)];
+    const lengths = [0, 1, 2, 3, 4, 5, 7, 8, 13, 64, 65, 511, 512, 513, 1500, 3000];
+    const expected: number[][] = [];
+    let i = 0;
+    const frame = { no: 0, iface: IFACE, tsSec: 0, tsNsec: 0, origLen: 0, bytes: backing, data: backing, start: 0, end: 0, fileOffset: 0, direction: null, comments: null } as RawFrame;
+    const source: FrameSource = {
+      next() {
+        if (i >= 3000) return null;
+        const data = buffers[i % buffers.length];
+        const length = lengths[i % lengths.length];
+        const start = (i * 7) % (data.length - length);
+        for (let k = 0; k < length; k++) data[start + k] = (i * 31 + k * 7) & 0xff;
+        expected.push(Array.from(data.subarray(start, start + length)));
+        Object.assign(frame, { no: ++i, tsSec: Math.floor(i / 100), tsNsec: (i * 7919) % 1000, data, start, end: start + length, origLen: length });
+        return frame;
+      },
+      interfaces: [IFACE], issues: [], stats: [], names: new Map(), close() {},
+    };
+    const seen = new Map<number, number[]>();
+    const ordered = new TimeOrderedSource(source, { maxFrames: 500 });
+    for (let f = ordered.next(); f; f = ordered.next()) seen.set(f.no, Array.from(f.data.subarray(f.start, f.end)));
+    expect(seen.size).toBe(3000);
+    for (const [no, bytes] of seen) expect(bytes, `frame ${no}`).toEqual(expected[no - 1]);
+  });
+
   it('sorts a real -i any capture', () => {
     const source = new TimeOrderedSource(openCaptures([`${capturesDir}/bridge/bridge-any.pcap`]));
     let last = -Infinity;

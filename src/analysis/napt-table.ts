@@ -1,0 +1,173 @@
+// The NAPT engine's connection table (see napt.ts): every connection found, in the
+// order found (the report lists them all, expired ones included), the tuple index of
+// the live ones, their packet counts, and their expiry by conntrack's timeouts. A
+// retired connection is kept as a compact row (napt-history.ts); its NatConn object
+// lives on only while a recent sighting still refers to it.
+
+import type { JsonValue } from '../decode/index.js';
+import { ExpiryQueue, deadlineOf } from './napt-expiry.js';
+import { NatHistory } from './napt-history.js';
+import { TCP_FIN, TCP_RST, type NatConn, type Packet } from './napt-conn.js';
+import { ORIG_POST, ORIG_PRE, REPLY_POST, REPLY_PRE, TupleIndex, isOriginal, type TupleSlot } from './napt-tuple.js';
+import type { Change } from './types.js';
+
+export class NatTable {
+  /** Every connection found, by position; null once retired (it is then a row of `history`). */
+  private conns: (NatConn | null)[] = [];
+  private history = new NatHistory();
+  private readonly index = new TupleIndex<NatConn>();
+  private timers = new ExpiryQueue();
+
+  /**
+   * The live connection a packet's tuple belongs to, and the role it plays there; null when
+   * none. (The packet, not its numbers, is passed: addresses above 2^31 would be boxed.)
+   */
+  lookup(p: Packet): TupleSlot<NatConn> | null {
+    return this.index.get(p.proto, p.src, p.dst, p.sport, p.dport);
+  }
+
+  /** Whether a connection may have expired by capture second `tsSec` (a boolean: nothing is boxed per frame). */
+  mayExpireBy(tsSec: number): boolean {
+    return tsSec >= this.timers.nextSecond;
+  }
+
+  /** A new connection: the live ones holding any of its tuples are retired (rule 4). */
+  add(c: NatConn): void {
+    this.retireConflicts(c);
+    this.indexConn(c);
+    c.position = this.conns.length;
+    this.conns.push(c);
+  }
+
+  /** Counts a packet of `conn` seen as `role`. */
+  count(conn: NatConn, role: number, no: number, now: number, tcpFlags: number): void {
+    const original = isOriginal(role);
+    if (original) conn.pktsOrig++;
+    else conn.pktsReply++;
+    conn.lastFrame = no;
+    conn.lastMs = now;
+    if (tcpFlags & TCP_RST) conn.rst = true;
+    if (tcpFlags & TCP_FIN) {
+      if (original) conn.finOrig = true;
+      else conn.finReply = true;
+    }
+    this.timers.arm(conn);
+  }
+
+  /** Takes back a packet counted in `conn` that turned out to belong to another translation. */
+  uncount(conn: NatConn, role: number, no: number, out: Change[]): void {
+    if (isOriginal(role)) conn.pktsOrig--;
+    else conn.pktsReply--;
+    if (conn.pktsOrig + conn.pktsReply > 0 || conn.withdrawn) {
+      if (conn.active) this.timers.arm(conn); // fewer replies can mean a shorter timeout
+      if (conn.compacted) this.history.store(conn.position, conn);
+      return;
+    }
+    conn.withdrawn = true;
+    this.retire(conn);
+    this.history.store(conn.position, conn); // retired before, its row changes too
+    out.push({
+      frame: no, kind: 'nat.withdrawn', proto: conn.protoName(), original: conn.original(), reply: conn.reply(),
+      reason: 'its only packet was paired with another translation',
+    });
+  }
+
+  /** Retires the live connections whose conntrack timeout has passed at `now`: 'nat.expire'. */
+  expireDue(now: number, no: number, out: Change[]): void {
+    const q = this.timers;
+    while (q.nextDeadline < now) {
+      const conn = q.nextConn;
+      const actual = deadlineOf(conn);
+      if (actual >= now) { // refreshed since it was queued
+        q.postponeNext(actual);
+        continue;
+      }
+      this.retire(conn);
+      out.push({
+        frame: no, kind: 'nat.expire', proto: conn.protoName(), original: conn.original(), reply: conn.reply(),
+        lastFrame: conn.lastFrame, idleSeconds: (now - conn.lastMs) / 1000,
+      });
+    }
+  }
+
+  retire(c: NatConn): void {
+    if (!c.active) return;
+    c.active = false;
+    const x = this.index;
+    x.remove(c.proto, c.oSrc, c.oDst, c.oSport, c.oDport, c);
+    x.remove(c.proto, c.rDst, c.rSrc, c.rDport, c.rSport, c);
+    x.remove(c.proto, c.rSrc, c.rDst, c.rSport, c.rDport, c);
+    x.remove(c.proto, c.oDst, c.oSrc, c.oDport, c.oSport, c);
+    this.timers.remove(c);
+    this.history.store(c.position, c);
+    this.conns[c.position] = null;
+    c.compacted = true;
+  }
+
+  private indexConn(c: NatConn): void {
+    const x = this.index;
+    x.add(c.proto, c.oSrc, c.oDst, c.oSport, c.oDport, c, ORIG_PRE);
+    x.add(c.proto, c.rDst, c.rSrc, c.rDport, c.rSport, c, ORIG_POST);
+    x.add(c.proto, c.rSrc, c.rDst, c.rSport, c.rDport, c, REPLY_PRE);
+    x.add(c.proto, c.oDst, c.oSrc, c.oDport, c.oSport, c, REPLY_POST);
+  }
+
+  private retireConflicts(c: NatConn): void {
+    const x = this.index;
+    const a = x.get(c.proto, c.oSrc, c.oDst, c.oSport, c.oDport);
+    if (a !== null) this.retire(a.conn);
+    const b = x.get(c.proto, c.rDst, c.rSrc, c.rDport, c.rSport);
+    if (b !== null) this.retire(b.conn);
+    const d = x.get(c.proto, c.rSrc, c.rDst, c.rSport, c.rDport);
+    if (d !== null) this.retire(d.conn);
+    const e = x.get(c.proto, c.oDst, c.oSrc, c.oDport, c.oSport);
+    if (e !== null) this.retire(e.conn);
+  }
+
+  /** The translated connections seen, in the order they were found. */
+  report(): JsonValue {
+    const out: JsonValue[] = [];
+    for (let i = 0; i < this.conns.length; i++) {
+      const c = this.conns[i] ?? this.history.conn(i);
+      if (!c.withdrawn) out.push(c.toJson());
+    }
+    return out;
+  }
+
+  /** Number of live connections (in the tuple index: not expired or replaced). */
+  get activeCount(): number {
+    let n = 0;
+    for (const c of this.conns) if (c !== null && c.active) n++;
+    return n;
+  }
+
+  /**
+   * An independent copy, and a function mapping this table's connections to the copy's.
+   * Retired ones (that sightings may still refer to) are copied when first mapped: map
+   * them before this table changes again.
+   */
+  copy(): { table: NatTable; map: (conn: NatConn) => NatConn } {
+    const table = new NatTable();
+    table.history = this.history.copy();
+    const copies = new Map<NatConn, NatConn>();
+    const map = (c: NatConn): NatConn => {
+      let d = copies.get(c);
+      if (d === undefined) {
+        d = c.copy();
+        copies.set(c, d);
+      }
+      return d;
+    };
+    for (const c of this.conns) {
+      if (c === null) {
+        table.conns.push(null);
+        continue;
+      }
+      const d = map(c);
+      table.conns.push(d);
+      if (d.active) table.indexConn(d);
+    }
+    table.timers = this.timers.copy(map);
+    return { table, map };
+  }
+}

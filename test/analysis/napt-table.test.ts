@@ -1,0 +1,58 @@
+// NatTable keeps retired connections as compact rows: the report must not tell them from
+// live ones, and a change to a retired connection (a packet taken back) still shows.
+import { describe, expect, it } from 'vitest';
+import { NatConn, Packet } from '../../src/analysis/napt-conn.js';
+import { NatTable } from '../../src/analysis/napt-table.js';
+import { ORIG_PRE, REPLY_PRE } from '../../src/analysis/napt-tuple.js';
+import { parseIpv4 } from '../../src/decode/index.js';
+
+const ip = (text: string) => (parseIpv4(text) as number) >>> 0;
+
+function conn(sport: number, mapped: number): NatConn {
+  const c = new NatConn(17, ip('172.17.0.2'), ip('198.51.100.1'), sport, 7, ip('198.51.100.1'), ip('198.51.100.2'), 7, mapped);
+  c.inside = 'docker0';
+  c.outside = 'eth0';
+  c.firstFrame = 1;
+  return c;
+}
+
+describe('NatTable', () => {
+  it('reports retired connections exactly as it reported them live, in the order found', () => {
+    const table = new NatTable();
+    const a = conn(40000, 40000);
+    const b = conn(40001, 50001);
+    table.add(a);
+    table.count(a, ORIG_PRE, 2, 1000, 0);
+    table.count(a, REPLY_PRE, 3, 1001, 0);
+    table.add(b);
+    table.count(b, ORIG_PRE, 4, 1002, 0);
+    const live = table.report();
+    table.retire(a);
+    expect(table.activeCount).toBe(1);
+    const original = Object.assign(new Packet(), { proto: 17, src: a.oSrc, dst: a.oDst, sport: a.oSport, dport: a.oDport });
+    expect(table.lookup(original)).toBeNull();
+    expect(table.lookup(Object.assign(original, { sport: b.oSport }))?.conn).toBe(b);
+    expect(table.report()).toEqual(live);
+    expect(a.compacted).toBe(true);
+  });
+
+  it('writes changes to a retired connection through to its row, in the copy too', () => {
+    const table = new NatTable();
+    const a = conn(40000, 40000);
+    table.add(a);
+    table.count(a, ORIG_PRE, 2, 1000, 0);
+    table.count(a, ORIG_PRE, 3, 1001, 0);
+    table.retire(a);
+    const { table: copy, map } = table.copy();
+    const aCopy = map(a); // as the engine's clone does, for the connections its sightings refer to
+    table.uncount(a, ORIG_PRE, 4, []);
+    expect((table.report() as { packets: object }[])[0].packets).toEqual({ original: 1, reply: 0 });
+    expect((copy.report() as { packets: object }[])[0].packets).toEqual({ original: 2, reply: 0 });
+    const out: { kind: string }[] = [];
+    copy.uncount(aCopy, ORIG_PRE, 4, []);
+    copy.uncount(aCopy, ORIG_PRE, 5, out as never);
+    expect(out.map((c) => c.kind)).toEqual(['nat.withdrawn']);
+    expect(copy.report()).toEqual([]); // withdrawn: not reported
+    expect(table.report()).toHaveLength(1);
+  });
+});
