@@ -13,7 +13,7 @@ const ALLOWED: Record<string, string[]> = {
   topology: ['decode'],
   analysis: ['decode', 'topology'],
   replay: ['decode', 'capture', 'topology', 'analysis'],
-  ui: ['decode', 'topology', 'analysis', 'replay'],
+  ui: ['decode', 'capture', 'topology', 'analysis', 'replay'],
   cli: [...ORDER],
 };
 

@@ -4,6 +4,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { safeText } from '../decode/index.js';
 import { runAnalyze } from './analyze-command.js';
 import { runDecode, DEFAULT_VXLAN_PORT } from './decode-command.js';
+import { registerOpenCommand } from './open-command.js';
+import { runReplay } from './replay-command.js';
 import { LineWriter, PipeClosed } from './output.js';
 
 function port(value: string, previous: number[]): number[] {
@@ -42,11 +44,30 @@ export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: n
     .option('--events', 'also print every change, frame by frame', false)
     .option('--vxlan-port <port>', `also decode this UDP port as VXLAN (always ${DEFAULT_VXLAN_PORT}; repeatable)`, port, [])
     .option('--ageing <seconds>', 'bridge FDB ageing time', seconds, 300)
-    .action((files: string[], opts: { topology: string[]; json: boolean; events: boolean; vxlanPort: number[]; ageing: number }) => {
+    .option('-c, --count <n>', 'analyse only the first n frames (in time order)', count, 0)
+    .action((files: string[], opts: { topology: string[]; json: boolean; events: boolean; vxlanPort: number[]; ageing: number; count: number }) => {
       setExit(runAnalyze(files, {
         json: opts.json, events: opts.events, topology: opts.topology, vxlanPorts: opts.vxlanPort, ageingSeconds: opts.ageing,
+        count: opts.count,
       }, out, err));
     });
+  program
+    .command('replay')
+    .description('The tables after the first N frames (in time order), as `analyze` reports them for those frames.')
+    .argument('<files...>', 'capture files (merged by time)')
+    .option('--at <n>', 'frames to apply (default: all)', count)
+    .option('--topology <file>', 'JSON of `ip -j -d link show` (repeatable)', collect, [])
+    .option('--json', 'one JSON object (the shape of `analyze --json`) instead of tables', false)
+    .option('--events', 'also print every change up to that frame', false)
+    .option('--vxlan-port <port>', `also decode this UDP port as VXLAN (always ${DEFAULT_VXLAN_PORT}; repeatable)`, port, [])
+    .option('--ageing <seconds>', 'bridge FDB ageing time', seconds, 300)
+    .action((files: string[], opts: { at?: number; topology: string[]; json: boolean; events: boolean; vxlanPort: number[]; ageing: number }) => {
+      setExit(runReplay(files, {
+        at: opts.at ?? null, json: opts.json, events: opts.events, topology: opts.topology, vxlanPorts: opts.vxlanPort,
+        ageingSeconds: opts.ageing,
+      }, out, err));
+    });
+  registerOpenCommand(program, out, err, setExit);
   return program;
 }
 

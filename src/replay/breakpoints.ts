@@ -1,0 +1,37 @@
+// Where playback and "run to breakpoint" stop: on a kind of change (`fdb.move`, or every
+// NAT change with `nat` / `nat.*`) or on a frame matching a filter (`arp and host 10.0.0.2`).
+
+import type { AnalysisFrame, Change } from '../analysis/types.js';
+import type { FrameFilter } from '../decode/index.js';
+
+export type Breakpoint =
+  | { readonly kind: 'change'; readonly pattern: string }
+  | { readonly kind: 'filter'; readonly filter: FrameFilter };
+
+/** `fdb.move` matches that kind only; `nat` and `nat.*` match every kind in the namespace. */
+export function changeKindMatcher(pattern: string): (kind: string) => boolean {
+  const namespace = pattern.endsWith('.*') ? pattern.slice(0, -2) : pattern.includes('.') ? null : pattern;
+  if (namespace !== null) return (kind) => kind.startsWith(namespace + '.');
+  return (kind) => kind === pattern;
+}
+
+export function describeBreakpoint(b: Breakpoint): string {
+  return b.kind === 'change' ? `change ${b.pattern}` : `filter ${b.filter.text}`;
+}
+
+/** The first breakpoint the step hits, or null. */
+export function hitBreakpoint(
+  breakpoints: readonly Breakpoint[],
+  frame: AnalysisFrame,
+  changes: readonly Change[],
+): Breakpoint | null {
+  for (const b of breakpoints) {
+    if (b.kind === 'change') {
+      const wanted = changeKindMatcher(b.pattern);
+      if (changes.some((c) => wanted(c.kind))) return b;
+    } else if (b.filter.matches(frame.layers, frame.iface)) {
+      return b;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,138 @@
+// Building the replay's index: one pass over the captures in time order, running the same
+// pipeline as `analyze`, recording every step's frame location and changes in the Timeline
+// and a checkpoint of the whole pipeline state every `checkpointEvery` steps.
+//
+// Indexing runs in slices (`advance(n)`), so a UI can show the first screen while the rest
+// of a large capture is still being indexed.
+
+import { AnalysisPipeline, type PipelineOptions } from '../analysis/pipeline.js';
+import type { Engine, EngineOptions } from '../analysis/types.js';
+import { openCaptures } from '../capture/open.js';
+import { TimeOrderedSource } from '../capture/reorder.js';
+import type { FrameSource, InterfaceInfo, ReadIssue } from '../capture/types.js';
+import { Topology } from '../topology/model.js';
+import { Timeline } from './timeline.js';
+
+export interface IndexOptions extends PipelineOptions {
+  topology?: Topology;
+  /** Steps between checkpoints at first (default 2048); doubles when there are too many. */
+  checkpointEvery?: number;
+  /** Most checkpoints kept (default 256): bounds memory on long captures. */
+  maxCheckpoints?: number;
+}
+
+export interface Checkpoint {
+  /** Frames applied: the state after the first `steps` steps. */
+  readonly steps: number;
+  readonly pipeline: AnalysisPipeline;
+}
+
+export class ReplayIndex {
+  readonly timeline = new Timeline();
+  /** Checkpoints in step order; the first is the empty state (0 steps). */
+  readonly checkpoints: Checkpoint[] = [];
+  readonly engineOptions: EngineOptions;
+  readonly pipelineOptions: PipelineOptions;
+  private readonly source: FrameSource & { readonly lateFrames: number };
+  /** The pipeline that indexing pushes through (its events are moved to the timeline). */
+  private readonly pipeline: AnalysisPipeline;
+  private checkpointEvery: number;
+  private readonly maxCheckpoints: number;
+  done = false;
+
+  constructor(
+    readonly files: readonly string[],
+    readonly makeEngines: (options: EngineOptions) => Engine[],
+    options: IndexOptions = {},
+  ) {
+    const topology = options.topology ?? new Topology([]);
+    this.engineOptions = {
+      topology,
+      ageingSeconds: options.ageingSeconds ?? 300,
+      vxlanPorts: options.vxlanPorts ?? [4789],
+    };
+    this.source = new TimeOrderedSource(openCaptures(files));
+    // Events are kept only long enough to be moved into the timeline after each step. The
+    // capture's interfaces let the pipeline skip copy tracking when no frame can have copies.
+    this.pipelineOptions = { ...this.engineOptions, keepEvents: true, captureInterfaces: this.source.interfaces };
+    this.pipeline = this.freshPipeline();
+    this.checkpointEvery = Math.max(1, options.checkpointEvery ?? 2048);
+    this.maxCheckpoints = Math.max(2, options.maxCheckpoints ?? 256);
+    this.checkpoints.push({ steps: 0, pipeline: this.pipeline.clone() });
+  }
+
+  /** A pipeline in the empty state, configured like the index's. */
+  freshPipeline(): AnalysisPipeline {
+    return new AnalysisPipeline(this.makeEngines(this.engineOptions), this.pipelineOptions, this.engineOptions.topology);
+  }
+
+  /** Interfaces seen so far, by id. */
+  get interfaces(): readonly InterfaceInfo[] {
+    return this.source.interfaces;
+  }
+
+  get readIssues(): readonly ReadIssue[] {
+    return this.source.issues;
+  }
+
+  /** Frames the reorder window could not put back in time order. */
+  get lateFrames(): number {
+    return this.source.lateFrames;
+  }
+
+  /** Index up to `maxSteps` more frames. Returns true once the whole input is indexed. */
+  advance(maxSteps = Infinity): boolean {
+    if (this.done) return true;
+    const pipeline = this.pipeline;
+    const timeline = this.timeline;
+    for (let n = 0; n < maxSteps; n++) {
+      const raw = this.source.next();
+      if (raw === null) {
+        pipeline.finish();
+        timeline.finishChanges = pipeline.events.splice(0);
+        this.source.close();
+        this.done = true;
+        return true;
+      }
+      pipeline.push(raw);
+      timeline.append(raw.no, raw.iface.fileIndex, raw.fileOffset, raw.tsSec, raw.tsNsec, raw.iface.id, pipeline.events);
+      pipeline.events.length = 0;
+      if (timeline.length % this.checkpointEvery === 0) this.checkpoint();
+    }
+    return false;
+  }
+
+  /** Index everything that is left. */
+  indexAll(): this {
+    this.advance();
+    return this;
+  }
+
+  /** Stop reading (the UI quits while indexing). */
+  close(): void {
+    if (!this.done) this.source.close();
+  }
+
+  /** The checkpoint with the most steps not after `steps`. */
+  checkpointBefore(steps: number): Checkpoint {
+    const list = this.checkpoints;
+    let low = 0;
+    let high = list.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >>> 1;
+      if (list[mid].steps <= steps) low = mid;
+      else high = mid - 1;
+    }
+    return list[low];
+  }
+
+  private checkpoint(): void {
+    this.checkpoints.push({ steps: this.timeline.length, pipeline: this.pipeline.clone() });
+    if (this.checkpoints.length <= this.maxCheckpoints) return;
+    // Too many: keep every other one (always the empty state) and space new ones twice as far.
+    this.checkpointEvery *= 2;
+    const kept = this.checkpoints.filter((c) => c.steps % this.checkpointEvery === 0);
+    this.checkpoints.length = 0;
+    this.checkpoints.push(...kept);
+  }
+}

@@ -1,0 +1,28 @@
+// The packet list: a header and the visible window of rows (virtualised: the model holds
+// only the rows on screen), coloured by protocol, the selected step inverted.
+
+import { Box, Text } from 'ink';
+import type { ListLine } from '../selectors/screen-model.js';
+import { cut } from '../selectors/text.js';
+
+export interface PacketListProps {
+  readonly header: string;
+  readonly lines: readonly ListLine[];
+  readonly width: number;
+  /** Row lines (the header is extra). */
+  readonly rows: number;
+  readonly focused: boolean;
+}
+
+export function PacketList({ header, lines, width, rows, focused }: PacketListProps) {
+  return (
+    <Box flexDirection="column" width={width} height={rows + 1}>
+      <Text inverse={focused} bold wrap="truncate">{cut(header.padEnd(width), width)}</Text>
+      {lines.map((line, i) => (
+        <Text key={i} color={line.selected ? undefined : line.color} inverse={line.selected} bold={line.selected} wrap="truncate">
+          {cut(line.selected ? line.text.padEnd(width) : line.text, width) || ' '}
+        </Text>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,60 @@
+// The whole screen from a ScreenModel: packet list, explanation, the detail panes (tabs in
+// a small terminal, columns in a large one), status and prompt lines. State comes in as
+// props only, so tests render it with hand-made models.
+
+import { Box, Text } from 'ink';
+import { DETAIL_PANES, PANE_TITLES } from '../selectors/layout.js';
+import type { ScreenModel } from '../selectors/screen-model.js';
+import { cut } from '../selectors/text.js';
+import { HelpOverlay } from './HelpOverlay.js';
+import { PacketList } from './PacketList.js';
+import { Pane } from './Pane.js';
+
+export function Screen({ model }: { model: ScreenModel }) {
+  const { layout, width } = model;
+  if (model.help) {
+    // The help takes the whole screen but the prompt line: 80x24 has room for every binding.
+    return (
+      <Box flexDirection="column" width={width} height={model.height}>
+        <HelpOverlay width={width} height={model.height - 1} />
+        <Text color={model.bottom.color} wrap="truncate">{model.bottom.text || ' '}</Text>
+      </Box>
+    );
+  }
+  return (
+    <Box flexDirection="column" width={width} height={model.height}>
+      <PacketList header={model.listHeader} lines={model.listLines} width={width} rows={layout.listRows} focused={model.focus === 'list'} />
+      {layout.mode === 'compact' ? <CompactDetail model={model} /> : <WideDetail model={model} />}
+      <Text bold wrap="truncate">{model.explanation[0] || ' '}</Text>
+      <Text bold wrap="truncate">{model.explanation[1] || ' '}</Text>
+      <Text inverse wrap="truncate">{cut(model.status.padEnd(width), width)}</Text>
+      <Text color={model.bottom.color} wrap="truncate">{model.bottom.text || ' '}</Text>
+    </Box>
+  );
+}
+
+function CompactDetail({ model }: { model: ScreenModel }) {
+  const { width, height } = model.layout.detail;
+  const tab = model.tab;
+  const tabs = DETAIL_PANES.map((id) => (id === tab ? `[${model.titles[id]}]` : ` ${PANE_TITLES[id]} `)).join('');
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Pane title={tabs} focused={model.focus === tab} width={width} height={height} lines={model.panes[tab]} scroll={model.scroll[tab]} />
+    </Box>
+  );
+}
+
+function WideDetail({ model }: { model: ScreenModel }) {
+  return (
+    <Box flexDirection="row" width={model.width}>
+      {model.layout.columns.map((column, c) => (
+        <Box key={c} flexDirection="column" width={column[0]?.width ?? 0} marginRight={c < model.layout.columns.length - 1 ? 1 : 0}>
+          {column.map((box) => (
+            <Pane key={box.id} title={model.titles[box.id]} focused={model.focus === box.id} width={box.width} height={box.height}
+              lines={model.panes[box.id]} scroll={model.scroll[box.id]} />
+          ))}
+        </Box>
+      ))}
+    </Box>
+  );
+}

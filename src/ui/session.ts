@@ -1,0 +1,241 @@
+// The TUI's model, without React: the replay index (grown in slices while the UI runs), the
+// cursor, the player and the packet list's row source, plus the actions keys trigger. The
+// App subscribes to it and re-renders on every change.
+
+import { statSync } from 'node:fs';
+import { createEngines } from '../analysis/engines.js';
+import { FilterSyntaxError, parseFilter, type FrameFilter, type JsonValue } from '../decode/index.js';
+import { describeBreakpoint, type Breakpoint } from '../replay/breakpoints.js';
+import { ReplayCursor } from '../replay/cursor.js';
+import { ReplayIndex, type IndexOptions } from '../replay/indexer.js';
+import { Player, realTimer, type Timer } from '../replay/player.js';
+import type { Topology } from '../topology/model.js';
+import { PacketRowSource } from './selectors/packet-rows.js';
+import type { ReplayView } from './selectors/screen-model.js';
+import { safe } from './selectors/text.js';
+
+/** Frames indexed per slice: small enough that keys stay responsive while a big file indexes. */
+export const INDEX_SLICE = 20_000;
+export const FIRST_SLICE = 2_000;
+/** Background indexing: frames per advance() call, and the time one slice may take. */
+const SLICE_STEP = 500;
+const SLICE_MS = 8;
+const PROGRESS_MS = 250;
+const NAMESPACES = ['fdb', 'arp', 'nat', 'tunnel', 'overlay'];
+
+export interface SessionOptions extends IndexOptions {
+  timer?: Timer;
+  /** Runs the next indexing slice (setImmediate in the real UI). */
+  schedule?: (run: () => void) => void;
+}
+
+export interface Message {
+  readonly text: string;
+  readonly error: boolean;
+}
+
+export class ReplaySession {
+  readonly index: ReplayIndex;
+  readonly cursor: ReplayCursor;
+  readonly player: Player;
+  readonly rows: PacketRowSource;
+  readonly topology: Topology | null;
+  message: Message | null = null;
+  /** Bumped on every change: the React side's snapshot. */
+  version = 0;
+  private readonly listeners = new Set<() => void>();
+  private readonly fileSizes: number[];
+  private readonly fileReached: number[];
+  private scanned = 0;
+  private lastFilter: FrameFilter | null = null;
+  private cachedReport: { position: number; report: Record<string, JsonValue> } | null = null;
+  private closed = false;
+  private readonly schedule: (run: () => void) => void;
+
+  constructor(files: readonly string[], options: SessionOptions = {}) {
+    this.index = new ReplayIndex(files, createEngines, options);
+    this.topology = options.topology ?? null;
+    this.cursor = new ReplayCursor(this.index);
+    this.player = new Player(this.cursor, options.timer ?? realTimer, () => this.changed());
+    this.rows = new PacketRowSource(this.index, this.index.engineOptions.vxlanPorts, this.topology);
+    this.fileSizes = files.map((f) => statSync(f).size);
+    this.fileReached = files.map(() => 0);
+    this.schedule = options.schedule ?? ((run) => setImmediate(run));
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Index the first slice now (so the first screen has frames) and the rest in later slices
+   * of at most SLICE_MS each, so a key press waits for at most one slice; the screen is told
+   * about the progress at most every PROGRESS_MS.
+   */
+  start(slice = INDEX_SLICE): void {
+    // A small first slice: the first screen needs only a page of frames (and cold code is slow).
+    this.indexSlice(Math.min(slice, FIRST_SLICE));
+    if (this.cursor.position === 0) this.cursor.first();
+    let toldAt = performance.now();
+    const next = () => {
+      if (this.closed || this.index.done) return;
+      const until = performance.now() + SLICE_MS;
+      do this.indexSlice(Math.min(slice, SLICE_STEP)); while (!this.index.done && performance.now() < until);
+      if (this.index.done || performance.now() - toldAt >= PROGRESS_MS) {
+        toldAt = performance.now();
+        this.changed();
+      }
+      if (!this.index.done) this.schedule(next);
+    };
+    if (!this.index.done) this.schedule(next);
+  }
+
+  /** Share of the input bytes indexed (1 when done). */
+  get progress(): number {
+    if (this.index.done) return 1;
+    const total = this.fileSizes.reduce((a, b) => a + b, 0);
+    return total === 0 ? 0 : this.fileReached.reduce((a, b) => a + b, 0) / total;
+  }
+
+  /** The tables after the current position, as `analyze --json` reports them (without the change log). */
+  report(): Record<string, JsonValue> {
+    const position = this.cursor.position;
+    if (this.cachedReport?.position !== position) this.cachedReport = { position, report: this.cursor.report({ events: false }) };
+    return this.cachedReport.report;
+  }
+
+  /** A snapshot for the screen model. */
+  view(): ReplayView {
+    const timeline = this.index.timeline;
+    return {
+      position: this.cursor.position,
+      length: this.cursor.length,
+      indexDone: this.index.done,
+      progress: this.progress,
+      frame: this.cursor.frame,
+      report: this.report(),
+      rows: (first, count) => this.rows.rows(first, count),
+      lastFrameNo: timeline.length > 0 ? timeline.no(timeline.length - 1) : 0,
+      playing: this.player.playing,
+      pace: this.player.pace,
+      breakpoints: this.player.breakpoints.map((b) => safe(describeBreakpoint(b))),
+      stopReason: this.player.stopReason === null ? null : safe(this.player.stopReason),
+      message: this.message,
+      topology: this.topology,
+    };
+  }
+
+  /** Move to the state after `position` steps. */
+  seek(position: number): void {
+    this.message = null;
+    this.cursor.seek(position);
+    this.changed();
+  }
+
+  step(delta: number): void { this.seek(this.cursor.position + delta); }
+  first(): void { this.seek(Math.min(1, this.cursor.length)); }
+  last(): void { this.seek(this.cursor.length); }
+  togglePlay(): void { this.message = null; this.player.toggle(); }
+  faster(): void { this.player.faster(); }
+  slower(): void { this.player.slower(); }
+
+  /** `:` input: a frame number, or seconds from the first frame ("12.5s"). */
+  goTo(text: string): void {
+    const t = text.trim();
+    const timeline = this.index.timeline;
+    let step = -1;
+    if (/^\d+$/.test(t)) step = timeline.stepOfFrame(Number(t));
+    else if (/^\d+(\.\d+)?s$/.test(t) && timeline.length > 0) step = Math.min(timeline.stepAtTime(timeline.time(0) + parseFloat(t)), timeline.length - 1);
+    else return this.say(`"${safe(t)}" is neither a frame number nor a time like 12.5s`, true);
+    if (step < 0) return this.say(this.index.done ? `there is no frame ${safe(t)}` : `frame ${safe(t)} is not indexed yet`, true);
+    this.player.pause();
+    this.seek(step + 1);
+  }
+
+  /** `/` input: go to the next frame matching the filter (empty: the last filter again). */
+  search(text: string): void {
+    let filter = this.lastFilter;
+    if (text.trim() !== '') {
+      try {
+        filter = parseFilter(text);
+      } catch (e) {
+        if (e instanceof FilterSyntaxError) return this.say(`filter: ${safe(e.message)}`, true);
+        throw e;
+      }
+    }
+    if (filter === null) return this.say('type a filter, e.g. arp or host 172.17.0.2', true);
+    this.lastFilter = filter;
+    this.player.pause();
+    const from = this.cursor.position;
+    if (this.cursor.runUntil((frame) => filter.matches(frame.layers, frame.iface))) {
+      this.say(`frame ${this.cursor.frame?.no ?? '?'} matches ${safe(filter.text)}`, false);
+    } else {
+      this.cursor.seek(from);
+      this.say(`no frame after this one matches ${safe(filter.text)}`, true);
+    }
+  }
+
+  /** `b` input: a change kind (fdb.move, nat, arp.*) or a filter; empty clears every breakpoint. */
+  addBreakpoint(text: string): void {
+    const t = text.trim();
+    if (t === '') {
+      this.player.breakpoints = [];
+      return this.say('breakpoints cleared', false);
+    }
+    let b: Breakpoint;
+    const namespace = t.split('.')[0];
+    if (/^[a-z]+(\.[a-z*-]+)?$/.test(t) && NAMESPACES.includes(namespace)) b = { kind: 'change', pattern: t };
+    else {
+      try {
+        b = { kind: 'filter', filter: parseFilter(t) };
+      } catch (e) {
+        if (e instanceof FilterSyntaxError) return this.say(`not a change kind (${NAMESPACES.join('.*, ')}.*) nor a filter: ${safe(e.message)}`, true);
+        throw e;
+      }
+    }
+    this.player.breakpoints = [...this.player.breakpoints, b];
+    this.say(`breakpoint: ${safe(describeBreakpoint(b))} (c runs to it, space plays until it)`, false);
+  }
+
+  continueToBreakpoint(): void {
+    if (this.player.breakpoints.length === 0) return this.say('no breakpoints: b adds one', true);
+    this.message = null;
+    this.player.pause();
+    this.player.runToBreakpoint();
+  }
+
+  dismiss(): void {
+    if (this.message === null) return;
+    this.message = null;
+    this.changed();
+  }
+
+  say(text: string, error: boolean): void {
+    this.message = { text, error };
+    this.changed();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.player.pause();
+    this.rows.close();
+    this.cursor.close();
+    this.index.close();
+  }
+
+  private indexSlice(slice: number): void {
+    this.index.advance(slice);
+    const timeline = this.index.timeline;
+    for (; this.scanned < timeline.length; this.scanned++) {
+      const file = timeline.fileIndex(this.scanned);
+      this.fileReached[file] = Math.max(this.fileReached[file], timeline.fileOffset(this.scanned));
+    }
+  }
+
+  private changed(): void {
+    this.version++;
+    for (const listener of this.listeners) listener();
+  }
+}

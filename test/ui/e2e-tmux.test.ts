@@ -1,0 +1,78 @@
+// End to end: the real CLI in a detached tmux session of 120x40 on a committed capture.
+// Keys are typed with send-keys and the screen read with capture-pane; the FDB and NAT
+// panes must show what the kernel had (its FDB's learned MACs, its translated conntrack
+// entries) and `q` must end the process. Skipped, with the reason printed, without tmux.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { layoutFor } from '../../src/ui/selectors/layout.js';
+import { isTranslated, parseConntrack, type ConntrackEntry } from '../helpers/conntrack.js';
+import { capturesDir, cliPath, repoRoot } from '../helpers/paths.js';
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+if (!hasTmux) console.log('skipping the tmux end-to-end test: tmux is not installed');
+if (!existsSync(cliPath)) console.log(`skipping the tmux end-to-end test: ${cliPath} is not built (npm run build)`);
+
+const name = `dockshark-e2e-${process.pid}-${Date.now()}`;
+const scenario = join(capturesDir, 'napt-collide');
+const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+const screen = () => tmux('capture-pane', '-p', '-t', name);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(test: (text: string) => boolean, what: string, ms = 30_000): Promise<string> {
+  const until = Date.now() + ms;
+  let text = '';
+  while (Date.now() < until) {
+    text = screen();
+    if (test(text)) return text;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}; the screen was:\n${text}`);
+}
+
+/** How the NAT pane writes an entry: original tuple, and the address:port it was translated to. */
+function natCells(e: ConntrackEntry): [string, string] {
+  const at = (ip: string, port?: number, id?: number) => (e.proto === 'icmp' ? `${ip} id ${id}` : `${ip}:${port}`);
+  return [`${at(e.original.src, e.original.sport, e.original.id)} > ${at(e.original.dst, e.original.dport, e.original.id)}`,
+    `src ${at(e.reply.dst, e.reply.dport, e.reply.id)}`];
+}
+
+afterAll(() => {
+  if (hasTmux) spawnSync('tmux', ['kill-session', '-t', name]);
+});
+
+describe.skipIf(!hasTmux || !existsSync(cliPath))('dockshark in a terminal (tmux)', () => {
+  it('steps to frames and shows the FDB and NAT the kernel had, then quits', async () => {
+    const capture = join(scenario, 'napt-collide-multi.pcapng');
+    tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '40', '-c', repoRoot,
+      `node ${cliPath} open ${capture}; echo dockshark-exited-$?; sleep 600`);
+    await waitFor((t) => t.includes('step 1/92'), 'the first screen');
+
+    tmux('send-keys', '-t', name, ':', '27', 'Enter');
+    const at27 = await waitFor((t) => t.includes('frame 27 on eth0'), 'frame 27');
+    expect(at27).toContain('#27: MASQUERADE: 172.17.0.4:40000 -> 198.51.100.2:4063 (port collision with 172.17.0.2)');
+    expect(at27).toMatch(/\* udp +172\.17\.0\.4:40000 > 198\.51\.100\.1:7 +src 198\.51\.100\.2:4063 +new,remap/);
+
+    tmux('send-keys', '-t', name, 'G');
+    const last = await waitFor((t) => t.includes('step 92/92 '), 'the last frame');
+    const fdbTruth = JSON.parse(readFileSync(join(scenario, 'truth-host-docker0-fdb.json'), 'utf8')) as { mac: string; master?: string; state: string }[];
+    const learned = fdbTruth.filter((e) => e.master === 'docker0' && e.state === '').map((e) => e.mac);
+    expect(learned).toHaveLength(3);
+    const right = layoutFor(120, 39).columns[0][0].width + 1; // where the tables' column starts
+    const fdbPane = last.split('\n').map((l) => l.slice(right)).join('\n');
+    expect(fdbPane).toContain('FDB (');
+    for (const mac of learned) expect(fdbPane).toMatch(new RegExp(`^[ *] ${mac} `, 'm'));
+
+    const translated = parseConntrack(readFileSync(join(scenario, 'truth-host-conntrack.txt'), 'utf8')).filter(isTranslated);
+    expect(translated).toHaveLength(7);
+    expect(last).toContain('NAT (7)');
+    for (const entry of translated) {
+      const [original, as] = natCells(entry);
+      expect(last).toMatch(new RegExp(`[ *] ${entry.proto} +${original.replace(/\./g, '\\.')} +${as.replace(/\./g, '\\.')}`));
+    }
+
+    tmux('send-keys', '-t', name, 'q');
+    await waitFor((t) => t.includes('dockshark-exited-0'), 'the process to exit', 15_000);
+  }, 90_000);
+});
