@@ -56,6 +56,9 @@ export function runOpen(files: string[], options: OpenCommandOptions, out: LineW
   // Keys typed while the UI loads are kept for it instead of being echoed over the screen.
   stdin.setRawMode(true);
   // Loaded here only: Ink and React cost every other command most of a second to load.
+  // React's development build times every render (performance.measure) and checks every
+  // element: several times slower per step. Use the production build unless told otherwise.
+  process.env.NODE_ENV ??= 'production';
   import('../ui/start.js').then(({ startTui }) => startTui(files, sessionOptions, stdin, (issues, error) => {
     if (stdin !== process.stdin) stdin.destroy();
     reportReadIssues(files, issues, err);
