@@ -82,6 +82,7 @@ function perform(action: Action, model: ScreenModel, ui: UiState, setUi: (ui: Ui
     case 'togglePlay': return session.togglePlay();
     case 'faster': return session.faster();
     case 'slower': return session.slower();
+    case 'togglePace': return session.togglePace();
     case 'gotoFrame': return setUi({ ...ui, prompt: { kind: 'goto', text: '' } });
     case 'filter': return setUi({ ...ui, prompt: { kind: 'filter', text: '' } });
     case 'breakpoint': return setUi({ ...ui, prompt: { kind: 'breakpoint', text: '' } });

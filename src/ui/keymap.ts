@@ -3,7 +3,7 @@
 
 export type Action =
   | 'up' | 'down' | 'pageUp' | 'pageDown' | 'next' | 'previous' | 'first' | 'last'
-  | 'togglePlay' | 'faster' | 'slower' | 'gotoFrame' | 'filter' | 'breakpoint' | 'continue'
+  | 'togglePlay' | 'faster' | 'slower' | 'togglePace' | 'gotoFrame' | 'filter' | 'breakpoint' | 'continue'
   | 'nextPane' | 'previousPane' | 'help' | 'quit' | 'cancel';
 
 export interface Binding {
@@ -25,6 +25,7 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['space'], action: 'togglePlay', help: 'play / pause at the capture\'s pace' },
   { keys: ['+', '='], action: 'faster', help: 'play faster (0.1x .. 100x)' },
   { keys: ['-', '_'], action: 'slower', help: 'play slower' },
+  { keys: ['r'], action: 'togglePace', help: 'switch between the capture\'s pace and a fixed rate (10 fps; +/- change it)' },
   { keys: [':'], action: 'gotoFrame', help: 'go to frame number (or 12.5s: time from the start)' },
   { keys: ['/'], action: 'filter', help: 'next frame matching a filter (arp, host 10.0.0.2, port 53, vni 42, iface docker0...)' },
   { keys: ['b'], action: 'breakpoint', help: 'add a breakpoint on a change kind (fdb.move, nat, arp.*); empty clears' },

@@ -21,6 +21,8 @@ export const FIRST_SLICE = 2_000;
 const SLICE_STEP = 500;
 const SLICE_MS = 8;
 const PROGRESS_MS = 250;
+/** Frames per second when playing at a fixed rate, before +/-. */
+const FIXED_RATE = 10;
 const NAMESPACES = ['fdb', 'arp', 'nat', 'tunnel', 'overlay'];
 
 export interface SessionOptions extends IndexOptions {
@@ -139,6 +141,11 @@ export class ReplaySession {
   togglePlay(): void { this.message = null; this.player.toggle(); }
   faster(): void { this.player.faster(); }
   slower(): void { this.player.slower(); }
+  /** Capture pace <-> a fixed rate (starting at 10 frames/s), kept while playing. */
+  togglePace(): void {
+    this.player.setPace(this.player.pace.kind === 'capture' ? { kind: 'rate', framesPerSecond: FIXED_RATE } : { kind: 'capture', speed: 1 });
+    this.changed();
+  }
 
   /** `:` input: a frame number, or seconds from the first frame ("12.5s"). */
   goTo(text: string): void {

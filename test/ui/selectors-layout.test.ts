@@ -77,7 +77,7 @@ describe('keymap', () => {
   it('binds every action once, and each key to one action', () => {
     const keys = KEYMAP.flatMap((b) => b.keys);
     expect(new Set(keys).size).toBe(keys.length);
-    const actions: Action[] = ['up', 'down', 'pageUp', 'pageDown', 'next', 'previous', 'first', 'last', 'togglePlay', 'faster', 'slower',
+    const actions: Action[] = ['up', 'down', 'pageUp', 'pageDown', 'next', 'previous', 'first', 'last', 'togglePlay', 'faster', 'slower', 'togglePace',
       'gotoFrame', 'filter', 'breakpoint', 'continue', 'nextPane', 'previousPane', 'help', 'quit', 'cancel'];
     expect(KEYMAP.map((b) => b.action).sort()).toEqual([...actions].sort());
     for (const b of KEYMAP) expect(b.help.length).toBeGreaterThan(3);

@@ -75,3 +75,20 @@ describe('ReplaySession', () => {
     expect(s.message).toEqual({ text: 'no breakpoints: b adds one', error: true });
   });
 });
+
+describe('ReplaySession pace', () => {
+  it('r switches between the capture pace and a fixed rate, which +/- then change', () => {
+    const s = session([NAPT_COLLIDE]);
+    try {
+      expect(s.view().pace).toEqual({ kind: 'capture', speed: 1 });
+      s.togglePace();
+      expect(s.view().pace).toEqual({ kind: 'rate', framesPerSecond: 10 });
+      s.faster();
+      expect(s.view().pace).toEqual({ kind: 'rate', framesPerSecond: 20 });
+      s.togglePace();
+      expect(s.view().pace).toEqual({ kind: 'capture', speed: 1 });
+    } finally {
+      s.close();
+    }
+  });
+});
