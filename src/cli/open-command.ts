@@ -4,8 +4,9 @@
 
 import { openSync } from 'node:fs';
 import { ReadStream } from 'node:tty';
-import { Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { loadTopology } from './analysis-run.js';
+import { collect, port, seconds } from './arg-parsers.js';
 import { runAnalyze } from './analyze-command.js';
 import { reportReadIssues, DEFAULT_VXLAN_PORT } from './decode-command.js';
 import { safeText } from '../decode/index.js';
@@ -22,9 +23,9 @@ export function registerOpenCommand(program: Command, out: LineWriter, err: Line
     .command('open', { isDefault: true })
     .description('Step through captures in a terminal UI (the default command: `dockshark FILE...`). Prints the analyze tables when stdout is not a terminal.')
     .argument('[files...]', 'capture files (merged by time)')
-    .option('--topology <file>', 'JSON of `ip -j -d link show` (repeatable)', (v: string, p: string[]) => [...p, v], [])
-    .option('--vxlan-port <port>', `also decode this UDP port as VXLAN (always ${DEFAULT_VXLAN_PORT}; repeatable)`, udpPort, [])
-    .option('--ageing <seconds>', 'bridge FDB ageing time', ageing, 300)
+    .option('--topology <file>', 'JSON of `ip -j -d link show` (repeatable)', collect, [])
+    .option('--vxlan-port <port>', `also decode this UDP port as VXLAN (always ${DEFAULT_VXLAN_PORT}; repeatable)`, port, [])
+    .option('--ageing <seconds>', 'bridge FDB ageing time', seconds, 300)
     .action((files: string[], opts: { topology: string[]; vxlanPort: number[]; ageing: number }) => {
       if (files.length === 0) {
         // Plain `dockshark`: say what it can do rather than complain about a missing file.
@@ -85,15 +86,4 @@ function terminalInput(): ReadStream | null {
   } catch {
     return null;
   }
-}
-
-function udpPort(value: string, previous: number[]): number[] {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 65535) throw new InvalidArgumentError('a UDP port is a whole number from 1 to 65535.');
-  return [...previous, n];
-}
-
-function ageing(value: string): number {
-  if (!/^\d+(\.\d+)?$/.test(value)) throw new InvalidArgumentError('an ageing time is a number of seconds.');
-  return Number(value);
 }

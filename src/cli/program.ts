@@ -1,23 +1,13 @@
 // dockshark's argument parsing. Commands live in their own modules.
 
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { safeText } from '../decode/index.js';
 import { runAnalyze } from './analyze-command.js';
+import { collect, count, port, seconds } from './arg-parsers.js';
 import { runDecode, DEFAULT_VXLAN_PORT } from './decode-command.js';
 import { registerOpenCommand } from './open-command.js';
 import { runReplay } from './replay-command.js';
 import { LineWriter, PipeClosed } from './output.js';
-
-function port(value: string, previous: number[]): number[] {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 65535) throw new InvalidArgumentError('a UDP port is a whole number from 1 to 65535.');
-  return [...previous, n];
-}
-
-function count(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('a frame count is a whole number.');
-  return Number(value);
-}
 
 export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: number) => void): Command {
   const program = new Command();
@@ -69,15 +59,6 @@ export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: n
     });
   registerOpenCommand(program, out, err, setExit);
   return program;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-function seconds(value: string): number {
-  if (!/^\d+(\.\d+)?$/.test(value)) throw new InvalidArgumentError('an ageing time is a number of seconds.');
-  return Number(value);
 }
 
 export function main(argv: string[]): number {

@@ -1,0 +1,26 @@
+// Option value parsers shared by the commands: commander calls them with the text given
+// (and the previous value, for repeatable options); a bad value becomes a one-line error.
+
+import { InvalidArgumentError } from 'commander';
+
+/** A UDP port, collected: `--vxlan-port 8472 --vxlan-port 4790`. */
+export function port(value: string, previous: number[]): number[] {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 65535) throw new InvalidArgumentError('a UDP port is a whole number from 1 to 65535.');
+  return [...previous, n];
+}
+
+export function count(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('a frame count is a whole number.');
+  return Number(value);
+}
+
+/** A repeatable option's values, in order. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function seconds(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new InvalidArgumentError('an ageing time is a number of seconds.');
+  return Number(value);
+}
