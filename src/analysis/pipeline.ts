@@ -54,6 +54,8 @@ export class AnalysisPipeline {
   /** Count of changes per kind, kept even when events are not. */
   readonly changeCounts = new Map<string, number>();
   frames = 0;
+  /** The decoder's result for the last frame pushed (reused by the decoder: valid until the next push). */
+  lastDecoded: DecodedFrame | null = null;
   /** Per capture interface id. */
   private summaries: (InterfaceSummary | undefined)[] = [];
   private lastIface: CapturedFrame['iface'] | null = null;
@@ -95,6 +97,7 @@ export class AnalysisPipeline {
 
   push(raw: CapturedFrame): AnalysisFrame {
     const decoded = this.decoder.decode(raw);
+    this.lastDecoded = decoded;
     const frame = this.toAnalysisFrame(raw, decoded);
     this.frames++;
     this.summaryOf(raw.iface, frame.iface).frames++;

@@ -6,7 +6,7 @@ import type { AnalysisPipeline, CapturedFrame } from '../analysis/pipeline.js';
 import type { AnalysisFrame, Change } from '../analysis/types.js';
 import { FrameAt, FrameAtReader } from '../capture/random-access.js';
 import type { InterfaceInfo } from '../capture/types.js';
-import { layerListToJson, type DecodedFrame, type DecodeIssue, type JsonValue, type LayerJson, type LayerList } from '../decode/index.js';
+import { describeLayers, layerListToJson, type DecodedFrame, type DecodeIssue, type JsonValue, type LayerJson } from '../decode/index.js';
 import type { Checkpoint, ReplayIndex } from './indexer.js';
 
 /** Frames between a kept state and the target when stepping back; most such states kept. */
@@ -29,8 +29,8 @@ export interface StepFrame {
   readonly bytes: Uint8Array;
   /** The decoded layers (as `decode --ndjson` shows them), outermost first. */
   readonly layers: LayerJson[];
-  /** The decoded records themselves (for filters); owned by this snapshot. */
-  readonly layerList: LayerList;
+  /** The one-line summary of the layers (`describeLayers`, as `decode` prints it). */
+  readonly summary: string;
   /** The interface name the engines saw (pcapng if_name, or an SLL2 ifindex named by the topology). */
   readonly ifaceName: string | null;
   readonly issues: readonly DecodeIssue[];
@@ -60,6 +60,8 @@ export class ReplayCursor {
   private readonly reader: FrameAtReader;
   private readonly at = new FrameAt();
   private readonly replayed = new ReplayedFrame();
+  /** The interface name the engines saw for the step applied last. */
+  private lastIfaceName: string | null = null;
   /** States kept while stepping back (see seek), oldest first. */
   private readonly nearby: Checkpoint[] = [];
 
@@ -96,9 +98,9 @@ export class ReplayCursor {
     const keepAt = goingBack && target - this.position > NEARBY_SPACING ? target - NEARBY_SPACING : -1;
     while (this.position < target) {
       if (this.position === keepAt) this.rememberNearby();
-      this.apply(this.position, this.position === target - 1);
+      this.apply(this.position);
     }
-    if (target === 0) this.current = null;
+    this.current = target === 0 ? null : this.snapshot(target - 1);
   }
 
   /** The latest checkpoint at or before `steps`: the index's, or one kept while stepping back. */
@@ -153,21 +155,15 @@ export class ReplayCursor {
    * `stop` sees the frame as the engines did and the step's 0-based number.
    */
   runUntil(stop: (frame: AnalysisFrame, step: number) => boolean, maxSteps = Infinity): boolean {
+    const from = this.position;
     for (let n = 0; n < maxSteps && this.position < this.length; n++) {
       const step = this.position;
-      const seen = this.applyForScan(step);
-      if (stop(seen, step)) {
-        // Rebuild the shown frame exactly (issues and all): back to just before it, then apply it.
-        this.seek(step);
-        this.seek(step + 1);
+      if (stop(this.apply(step), step)) {
+        this.current = this.snapshot(step);
         return true;
       }
     }
-    if (this.position > 0) {
-      const last = this.position;
-      this.seek(last - 1);
-      this.seek(last);
-    }
+    if (this.position > from) this.current = this.snapshot(this.position - 1);
     return false;
   }
 
@@ -175,24 +171,14 @@ export class ReplayCursor {
     this.reader.close();
   }
 
-  private applyForScan(step: number): AnalysisFrame {
-    const f = this.load(step);
-    const seen = this.live.push(f);
+  /** Re-run step `step` on the live pipeline. */
+  private apply(step: number): AnalysisFrame {
+    const seen = this.live.push(this.load(step));
     this.live.events.length = 0;
+    this.lastIfaceName = seen.iface;
     this.position = step + 1;
     this.current = null;
     return seen;
-  }
-
-  /** Re-run step `step` on the live pipeline; `keep` copies the frame out for display. */
-  private apply(step: number, keep: boolean): void {
-    const f = this.load(step);
-    // A copy of the decoder decodes the shown frame exactly as the pipeline will (reassembly included).
-    const decoded = keep ? this.live.decoder.clone().decode(f) : null;
-    const seen = this.live.push(f);
-    this.live.events.length = 0;
-    this.position = step + 1;
-    if (decoded) this.current = this.snapshot(step, f, decoded, seen.iface);
   }
 
   /** Re-read step `step`'s frame from its file. */
@@ -216,7 +202,10 @@ export class ReplayCursor {
     return f;
   }
 
-  private snapshot(step: number, f: ReplayedFrame, decoded: DecodedFrame, ifaceName: string | null): StepFrame {
+  /** The frame of the step just applied, copied out of the pipeline's reused records. */
+  private snapshot(step: number): StepFrame {
+    const f = this.replayed;
+    const decoded = this.live.lastDecoded as DecodedFrame;
     return {
       step,
       no: f.no,
@@ -228,8 +217,8 @@ export class ReplayCursor {
       origLen: f.origLen,
       bytes: f.data.slice(f.start, f.end),
       layers: layerListToJson(decoded.layers),
-      layerList: decoded.layers,
-      ifaceName,
+      summary: describeLayers(decoded.layers, f.origLen),
+      ifaceName: this.lastIfaceName,
       issues: decoded.issues.slice(),
       changes: this.index.timeline.changesOf(step),
     };

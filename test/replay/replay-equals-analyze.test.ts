@@ -8,6 +8,8 @@ import { createEngines } from '../../src/analysis/engines.js';
 import { runAnalysis } from '../../src/cli/analysis-run.js';
 import { ReplayCursor } from '../../src/replay/cursor.js';
 import { ReplayIndex } from '../../src/replay/indexer.js';
+import { openCaptures } from '../../src/capture/open.js';
+import { describeLayers, FrameDecoder, layerListToJson } from '../../src/decode/index.js';
 import { capturesDir } from '../helpers/paths.js';
 
 const VXLAN_PORTS = [4789, 8472];
@@ -25,6 +27,19 @@ function captureSets(): string[][] {
   return sets;
 }
 
+/** Each frame as `decode` shows it, by frame number (layers, one-line summary, issues). */
+function decodedByNumber(files: string[]): Map<number, unknown> {
+  const out = new Map<number, unknown>();
+  const source = openCaptures(files);
+  const decoder = new FrameDecoder({ vxlanPorts: VXLAN_PORTS });
+  for (let raw = source.next(); raw !== null; raw = source.next()) {
+    const d = decoder.decode(raw);
+    out.set(raw.no, { layers: layerListToJson(d.layers), summary: describeLayers(d.layers, raw.origLen), issues: [...d.issues] });
+  }
+  source.close();
+  return out;
+}
+
 function analyzeFirst(files: string[], count: number): unknown {
   const run = runAnalysis(files, createEngines, { vxlanPorts: VXLAN_PORTS, count });
   return run.pipeline.report();
@@ -38,6 +53,7 @@ describe.each(captureSets().map((files) => [name(files), files] as const))('repl
     const total = index.timeline.length;
     expect(total).toBeGreaterThan(0);
     const cursor = new ReplayCursor(index);
+    const decoded = decodedByNumber(files);
     try {
       const points = [...new Set([total, 1, Math.floor(total / 2), 17, Math.floor(total / 3), total - 1, 33, 16])]
         .filter((n) => n >= 1 && n <= total);
@@ -51,6 +67,8 @@ describe.each(captureSets().map((files) => [name(files), files] as const))('repl
         expect(cursor.report({ events: false })).toEqual({ ...expected, events: [] });
         expect(cursor.frame?.step).toBe(n - 1);
         expect(cursor.frame?.changes).toEqual(index.timeline.changesOf(n - 1));
+        const shown = cursor.frame;
+        expect({ layers: shown?.layers, summary: shown?.summary, issues: shown?.issues }, `frame ${shown?.no}`).toEqual(decoded.get(shown?.no ?? -1));
       }
       // Stepping back frame by frame (kept nearby states) matches seeking straight there.
       for (let n = total; n >= Math.max(1, total - 40); n--) {

@@ -2,7 +2,6 @@
 // (focus, scroll, prompt) for one terminal size. Pure: the components only lay it out.
 
 import type { JsonValue } from '../../decode/index.js';
-import { describeLayers } from '../../decode/index.js';
 import type { StepFrame } from '../../replay/cursor.js';
 import type { Pace } from '../../replay/player.js';
 import type { Topology } from '../../topology/model.js';
@@ -120,8 +119,7 @@ export function buildScreen(view: ReplayView, ui: UiState, width: number, height
 function explanation(view: ReplayView): string {
   const frame = view.frame;
   if (frame === null) return view.length === 0 ? (view.indexDone ? 'The capture has no frames.' : 'Reading the capture...') : 'Before the first frame: nothing learned yet.';
-  const summary = describeLayers(frame.layerList, frame.origLen);
-  return `#${frame.no}: ${explainStep(frame.changes, view.report, view.topology, summary, frame.no)}`;
+  return `#${frame.no}: ${explainStep(frame.changes, view.report, view.topology, frame.summary, frame.no)}`;
 }
 
 /** A breakpoint as the status line shows it: `nat.remap`, `/arp/`. */
