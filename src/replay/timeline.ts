@@ -54,23 +54,9 @@ export class Timeline {
     return this.changes.slice(0, this.changeStarts[steps]);
   }
 
-  changeCount(step: number): number {
-    return this.changeStarts[step + 1] - this.changeStarts[step];
-  }
-
   /** The first step after `from` (exclusive) with a change whose kind passes `wanted`, or -1. */
   nextChange(from: number, wanted: (kind: string) => boolean): number {
     for (let step = Math.max(0, from + 1); step < this.length; step++) {
-      for (let c = this.changeStarts[step]; c < this.changeStarts[step + 1]; c++) {
-        if (wanted(this.changes[c].kind)) return step;
-      }
-    }
-    return -1;
-  }
-
-  /** The last step before `from` (exclusive) with a change whose kind passes `wanted`, or -1. */
-  previousChange(from: number, wanted: (kind: string) => boolean): number {
-    for (let step = Math.min(this.length, from) - 1; step >= 0; step--) {
       for (let c = this.changeStarts[step]; c < this.changeStarts[step + 1]; c++) {
         if (wanted(this.changes[c].kind)) return step;
       }
