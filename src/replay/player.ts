@@ -2,7 +2,7 @@
 // rate, stopping at breakpoints and at the end. Time comes from an injected timer, so the
 // player is tested without waiting, and nothing here knows about React.
 
-import { describeBreakpoint, hitBreakpoint, type Breakpoint } from './breakpoints.js';
+import { changeKindMatcher, describeBreakpoint, hitBreakpoint, type Breakpoint } from './breakpoints.js';
 import type { ReplayCursor } from './cursor.js';
 
 export interface Timer {
@@ -80,15 +80,32 @@ export class Player {
   /** Jump to the next step that hits a breakpoint (without waiting); false when none does. */
   runToBreakpoint(): boolean {
     if (this.breakpoints.length === 0) return false;
+    const hit = this.breakpoints.every((b) => b.kind === 'change') ? this.jumpToChange() : this.scanToBreakpoint();
+    this.stopReason = hit ? `breakpoint: ${describeBreakpoint(hit)}` : 'no breakpoint hit before the end';
+    this.onUpdate();
+    return hit !== null;
+  }
+
+  /** Change kinds are in the timeline already: seek to the step instead of re-running every frame before it. */
+  private jumpToChange(): Breakpoint | null {
+    const timeline = this.cursor.index.timeline;
+    const matchers = this.breakpoints.map((b) => (b.kind === 'change' ? changeKindMatcher(b.pattern) : () => false));
+    const step = timeline.nextChange(this.cursor.position - 1, (kind) => matchers.some((m) => m(kind)));
+    this.cursor.seek(step < 0 ? this.cursor.length : step + 1);
+    if (step < 0) return null;
+    const kinds = timeline.changesOf(step).map((c) => c.kind);
+    return this.breakpoints.find((_, i) => kinds.some(matchers[i])) ?? null;
+  }
+
+  /** Filters need each frame decoded: apply the frames one by one until one hits. */
+  private scanToBreakpoint(): Breakpoint | null {
     const timeline = this.cursor.index.timeline;
     let hit: Breakpoint | null = null;
-    const found = this.cursor.runUntil((frame, step) => {
+    this.cursor.runUntil((frame, step) => {
       hit = hitBreakpoint(this.breakpoints, frame, timeline.changesOf(step));
       return hit !== null;
     });
-    this.stopReason = found && hit ? `breakpoint: ${describeBreakpoint(hit)}` : 'no breakpoint hit before the end';
-    this.onUpdate();
-    return found;
+    return hit;
   }
 
   /** Milliseconds to wait before applying step `step` (0-based), from the step before it. */

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createEngines } from '../../src/analysis/engines.js';
+import { parseFilter } from '../../src/decode/index.js';
 import { changeKindMatcher } from '../../src/replay/breakpoints.js';
 import { ReplayCursor } from '../../src/replay/cursor.js';
 import { ReplayIndex } from '../../src/replay/indexer.js';
@@ -107,6 +108,24 @@ describe('Player', () => {
     expect(cursor.position).toBe(first + 1);
     expect(player.runToBreakpoint()).toBe(true);
     expect(cursor.position).toBe(second + 1);
+  });
+
+  test('after the last hit, runToBreakpoint goes to the end and says so', () => {
+    const { index, player } = setup();
+    player.breakpoints = [{ kind: 'change', pattern: 'nat.remap' }];
+    let hits = 0;
+    while (player.runToBreakpoint()) hits++;
+    expect(hits).toBe(index.timeline.changes.filter((c) => c.kind === 'nat.remap').length);
+    expect(cursor.position).toBe(index.timeline.length);
+    expect(player.stopReason).toBe('no breakpoint hit before the end');
+  });
+
+  test('a filter breakpoint stops on the next matching frame', () => {
+    const { player } = setup();
+    player.breakpoints = [{ kind: 'change', pattern: 'tunnel.new' }, { kind: 'filter', filter: parseFilter('arp') }];
+    expect(player.runToBreakpoint()).toBe(true);
+    expect(cursor.frame?.summary).toMatch(/ethertype ARP .*: ARP, (Request|Reply)/);
+    expect(player.stopReason).toBe('breakpoint: filter arp');
   });
 
   test('pause cancels the pending step', () => {
