@@ -182,16 +182,24 @@ function readFully(file: OpenFile, into: Uint8Array, length: number, position: n
 }
 
 function openFile(path: string): OpenFile {
+  // Checked before opening: opening a fifo whose writer has gone would wait forever.
+  // ESPIPE ("illegal seek") is what the kernel says of reading a pipe at an offset: an I/O
+  // failure the CLI reports in one line, not a bug.
+  const unseekable = (what: string) =>
+    Object.assign(new Error(`${what} cannot be re-read frame by frame; save the capture to a file first (tcpdump -w FILE).`), { code: 'ESPIPE' });
+  if (path === '-') throw unseekable('Standard input');
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(path);
+  } catch (error) {
+    throw new Error(`Cannot open ${path} again to re-read frames: ${(error as Error).message}`, { cause: error });
+  }
+  if (!stat.isFile()) throw unseekable(`${path} is not a regular file, so it`);
   let fd: number;
   try {
     fd = fs.openSync(path, 'r');
   } catch (error) {
-    throw new Error(`Cannot open ${path} again to re-read frames: ${(error as Error).message}`);
-  }
-  const stat = fs.fstatSync(fd);
-  if (!stat.isFile()) {
-    fs.closeSync(fd);
-    throw new Error(`${path} is not a regular file, so its frames cannot be re-read; save the capture to a file first.`);
+    throw new Error(`Cannot open ${path} again to re-read frames: ${(error as Error).message}`, { cause: error });
   }
   const head = new Uint8Array(24);
   const got = fs.readSync(fd, head, 0, 24, 0);

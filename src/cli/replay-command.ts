@@ -26,11 +26,18 @@ export function runReplay(files: string[], options: ReplayCommandOptions, out: L
     vxlanPorts: [4789, ...options.vxlanPorts],
     ageingSeconds: options.ageingSeconds,
   });
-  // Only the frames up to N are needed: index those, so `--at` on a huge file stays quick.
-  if (options.at === null) index.indexAll();
-  else index.advance(options.at);
-  const cursor = new ReplayCursor(index);
+  // Opened before indexing: a pipe that cannot be re-read is refused before it is consumed.
+  let cursor: ReplayCursor;
   try {
+    cursor = new ReplayCursor(index);
+  } catch (error) {
+    index.close();
+    throw error;
+  }
+  try {
+    // Only the frames up to N are needed: index those, so `--at` on a huge file stays quick.
+    if (options.at === null) index.indexAll();
+    else index.advance(options.at);
     const at = options.at ?? index.timeline.length;
     if (at > index.timeline.length) {
       err.line(`dockshark: --at ${at} is past the end: the capture has ${index.timeline.length} frames.`);

@@ -1,5 +1,6 @@
 // `dockshark replay --at N --json` against `dockshark analyze -c N --json`, through the real CLI.
 
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { capturesDir } from '../helpers/paths.js';
@@ -22,4 +23,11 @@ test('replay without --at shows the end state; past the end is an error sentence
   const past = runCli(['replay', file, '--at', '100000']);
   expect(past.code).toBe(1);
   expect(past.stderr).toMatch(/^dockshark: --at 100000 is past the end: the capture has \d+ frames\.\n$/);
+});
+
+test('standard input cannot be replayed: one sentence, exit 1, no stack trace', () => {
+  const r = runCli(['replay', '-', '--at', '1'], readFileSync(file));
+  expect(r.code).toBe(1);
+  expect(r.stderr).toBe('dockshark: Standard input cannot be re-read frame by frame; save the capture to a file first (tcpdump -w FILE).\n');
+  expect(r.stdout).toBe('');
 });
