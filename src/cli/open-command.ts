@@ -60,6 +60,10 @@ export function runOpen(files: string[], options: OpenCommandOptions, out: LineW
   // React's development build times every render (performance.measure) and checks every
   // element: several times slower per step. Use the production build unless told otherwise.
   process.env.NODE_ENV ??= 'production';
+  // Ink draws nothing but the last frame, on exit, when CI or CONTINUOUS_INTEGRATION is set
+  // (its is-in-ci check, read when Ink loads). This is an interactive terminal, so draw.
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
   import('../ui/start.js').then(({ startTui }) => startTui(files, sessionOptions, stdin, (issues, error) => {
     if (stdin !== process.stdin) stdin.destroy();
     reportReadIssues(files, issues, err);

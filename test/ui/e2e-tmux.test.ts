@@ -46,7 +46,8 @@ describe.skipIf(!hasTmux || !existsSync(cliPath))('dockshark in a terminal (tmux
   it('steps to frames and shows the FDB and NAT the kernel had, then quits', async () => {
     const capture = join(scenario, 'napt-collide-multi.pcapng');
     tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '40', '-c', repoRoot,
-      `node ${cliPath} open ${capture}; echo dockshark-exited-$?; sleep 600`);
+      // CI=true: Ink draws nothing live under CI unless dockshark says otherwise; it must.
+      `CI=true node ${cliPath} open ${capture}; echo dockshark-exited-$?; sleep 600`);
     await waitFor((t) => t.includes('step 1/92'), 'the first screen');
 
     tmux('send-keys', '-t', name, ':', '27', 'Enter');
