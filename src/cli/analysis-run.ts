@@ -7,7 +7,7 @@ import { TimeOrderedSource } from '../capture/reorder.js';
 import type { ReadIssue } from '../capture/types.js';
 import { AnalysisPipeline, type PipelineOptions } from '../analysis/pipeline.js';
 import type { Engine, EngineOptions } from '../analysis/types.js';
-import { parseIpLinkJson } from '../topology/ip-link.js';
+import { parseTopologyFile } from '../topology/detect.js';
 import { Topology } from '../topology/model.js';
 
 export interface AnalysisRun {
@@ -18,7 +18,8 @@ export interface AnalysisRun {
 }
 
 export function loadTopology(paths: readonly string[]): Topology {
-  return Topology.merge(paths.map((p) => parseIpLinkJson(readFileSync(p, 'utf8'), p)));
+  // each file's format is recognised from its content (detect.ts); several tools and hosts merge
+  return Topology.merge(paths.map((p) => parseTopologyFile(readFileSync(p, 'utf8'), p)));
 }
 
 export interface AnalysisRunOptions extends PipelineOptions {

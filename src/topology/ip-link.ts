@@ -1,8 +1,15 @@
-// Parses the JSON of `ip -j -d link show` (iproute2) into a Topology.
-// Only the fields we use are read; anything unexpected is skipped, not fatal,
-// because this text comes from users' machines.
+// Parses the JSON of `ip -j -d link show` (iproute2; `ip -j link show` too, without the
+// kinds) into a Topology of links. Entries without an ifindex and a name are skipped,
+// not fatal: this text comes from users' machines, and one odd entry (an iproute2 quirk)
+// should not hide the interfaces around it.
 
+import { TopologyError } from './errors.js';
+import { isObject, parseJson } from './json.js';
 import { Topology, type Link, type VxlanInfo } from './model.js';
+
+export { TopologyError };
+
+const GIVE = 'the output of `ip -j -d link show`';
 
 interface IpLinkJson {
   ifindex?: unknown;
@@ -11,29 +18,23 @@ interface IpLinkJson {
   master?: unknown;
   mtu?: unknown;
   link_type?: unknown;
-  linkinfo?: { info_kind?: unknown; info_data?: Record<string, unknown> };
-}
-
-export class TopologyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TopologyError';
-  }
+  link_index?: unknown;
+  link_netnsid?: unknown;
+  linkinfo?: { info_kind?: unknown; info_data?: unknown };
 }
 
 export function parseIpLinkJson(text: string, source = 'the topology'): Topology {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw new TopologyError(`${source} is not JSON (${(e as Error).message}); give the output of \`ip -j -d link show\`.`);
-  }
-  if (!Array.isArray(parsed)) throw new TopologyError(`${source} is not a JSON array; give the output of \`ip -j -d link show\`.`);
+  return fromIpLinkJson(parseJson(text, source, GIVE), source);
+}
+
+export function fromIpLinkJson(value: unknown, source: string): Topology {
+  if (!Array.isArray(value)) throw new TopologyError(`${source} is not a JSON array; give ${GIVE}.`);
   const links: Link[] = [];
-  for (const entry of parsed as IpLinkJson[]) {
-    if (typeof entry !== 'object' || entry === null) continue;
+  for (const entry of value as IpLinkJson[]) {
+    if (!isObject(entry)) continue;
     if (typeof entry.ifindex !== 'number' || typeof entry.ifname !== 'string') continue;
-    const kind = typeof entry.linkinfo?.info_kind === 'string' ? entry.linkinfo.info_kind : entry.link_type === 'loopback' ? 'loopback' : 'device';
+    const info = isObject(entry.linkinfo) ? entry.linkinfo : {};
+    const kind = typeof info.info_kind === 'string' ? info.info_kind : entry.link_type === 'loopback' ? 'loopback' : 'device';
     links.push({
       ifindex: entry.ifindex,
       name: entry.ifname,
@@ -41,7 +42,10 @@ export function parseIpLinkJson(text: string, source = 'the topology'): Topology
       mac: typeof entry.address === 'string' && /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(entry.address) ? entry.address.toLowerCase() : null,
       master: typeof entry.master === 'string' ? entry.master : null,
       mtu: typeof entry.mtu === 'number' ? entry.mtu : null,
-      vxlan: kind === 'vxlan' ? vxlanInfo(entry.linkinfo?.info_data ?? {}) : null,
+      vxlan: kind === 'vxlan' ? vxlanInfo(isObject(info.info_data) ? info.info_data : {}) : null,
+      // only when printed, so a link without a peer compares equal to one built by hand
+      ...(typeof entry.link_index === 'number' ? { linkIndex: entry.link_index } : {}),
+      ...(typeof entry.link_netnsid === 'number' ? { linkNetnsid: entry.link_netnsid } : {}),
     });
   }
   return new Topology(links);

@@ -39,18 +39,19 @@ describe('dockshark analyze', () => {
 
   it('escapes what a broken topology file holds when quoting it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dockshark-topo-'));
-    const file = join(dir, 'links.json');
-    writeFileSync(file, '\u001b[31mnot json');
+    const file = join(dir, 'nat.txt');
+    // iptables-save text with a broken line: the message quotes the line, escaped
+    writeFileSync(file, '*nat\n\u001b[31mnot a rule\nCOMMIT\n');
     const r = runCli(['analyze', '--topology', file, capture('bridge/bridge-docker0.pcap')]);
     rmSync(dir, { recursive: true, force: true });
     expect(r.code).toBe(1);
     expect(r.stderr).not.toContain('\u001b');
-    expect(r.stderr).toContain('\\x1b[31m');
+    expect(r.stderr).toContain('line 2 ("\\u001b[31mnot a rule") is not a rule');
   });
 
-  it('rejects a topology that is not `ip -j -d link show` output', () => {
+  it('rejects a topology file in no format it reads, saying which it accepts', () => {
     const r = runCli(['analyze', '--topology', capture('README.md'), capture('bridge/bridge-docker0.pcap')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^dockshark: .*README\.md is not JSON/);
+    expect(r.stderr).toMatch(/^dockshark: .*README\.md is not a topology file dockshark recognises; give the JSON of `docker network inspect`/);
   });
 });

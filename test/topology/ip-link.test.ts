@@ -15,6 +15,11 @@ describe('parseIpLinkJson', () => {
     expect(t.localMacs().has('36:9a:8d:4d:8d:f7')).toBe(true);
     expect(t.localMacs().has('00:00:00:00:00:00')).toBe(false);
   });
+  it('keeps each veth\'s peer ifindex and namespace id', () => {
+    const t = parseIpLinkJson(readFileSync(`${capturesDir}/napt/truth-host-links.json`, 'utf8'));
+    expect(t.link('vethc2')).toMatchObject({ linkIndex: 2, linkNetnsid: 1 });
+    expect(t.link('docker0')?.linkIndex).toBeUndefined();
+  });
   it('reads VXLAN devices', () => {
     const t = parseIpLinkJson(readFileSync(`${capturesDir}/overlay-8472/truth-h1-links.json`, 'utf8'));
     expect(t.link('vxlan0')?.vxlan).toEqual({ vni: 4097, port: 8472, local: '192.0.2.1', learning: true });
