@@ -24,3 +24,7 @@ export function seconds(value: string): number {
   if (!/^\d+(\.\d+)?$/.test(value)) throw new InvalidArgumentError('an ageing time is a number of seconds.');
   return Number(value);
 }
+
+/** `--topology`'s help: every format the file may be in (recognised from its content). */
+export const TOPOLOGY_HELP = 'what Docker or the kernel says of the network, any of: docker network inspect, docker inspect, '
+  + 'a compose file, ip -j -d link show, ip -j addr show, ip -j neigh show, bridge -j fdb show, iptables-save -t nat, conntrack -L (repeatable)';

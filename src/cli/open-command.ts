@@ -6,7 +6,7 @@ import { openSync } from 'node:fs';
 import { ReadStream } from 'node:tty';
 import type { Command } from 'commander';
 import { loadTopology } from './analysis-run.js';
-import { collect, port, seconds } from './arg-parsers.js';
+import { collect, port, seconds, TOPOLOGY_HELP } from './arg-parsers.js';
 import { runAnalyze } from './analyze-command.js';
 import { reportReadIssues, DEFAULT_VXLAN_PORT } from './decode-command.js';
 import { safeText } from '../decode/index.js';
@@ -23,7 +23,7 @@ export function registerOpenCommand(program: Command, out: LineWriter, err: Line
     .command('open', { isDefault: true })
     .description('Step through captures in a terminal UI (the default command: `dockshark FILE...`). Prints the analyze tables when stdout is not a terminal.')
     .argument('[files...]', 'capture files (merged by time)')
-    .option('--topology <file>', 'JSON of `ip -j -d link show` (repeatable)', collect, [])
+    .option('--topology <file>', TOPOLOGY_HELP, collect, [])
     .option('--vxlan-port <port>', `also decode this UDP port as VXLAN (always ${DEFAULT_VXLAN_PORT}; repeatable)`, port, [])
     .option('--ageing <seconds>', 'bridge FDB ageing time', seconds, 300)
     .action((files: string[], opts: { topology: string[]; vxlanPort: number[]; ageing: number }) => {

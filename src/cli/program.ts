@@ -3,10 +3,11 @@
 import { Command } from 'commander';
 import { safeText } from '../decode/index.js';
 import { runAnalyze } from './analyze-command.js';
-import { collect, count, port, seconds } from './arg-parsers.js';
+import { collect, count, port, seconds, TOPOLOGY_HELP } from './arg-parsers.js';
 import { runDecode, DEFAULT_VXLAN_PORT } from './decode-command.js';
 import { registerOpenCommand } from './open-command.js';
 import { runReplay } from './replay-command.js';
+import { runVerify } from './verify-command.js';
 import { LineWriter, PipeClosed } from './output.js';
 
 export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: number) => void): Command {
@@ -29,7 +30,7 @@ export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: n
     .command('analyze')
     .description('Rebuild bridge FDBs, ARP tables, NAT translations and VXLAN tunnels from captures.')
     .argument('<files...>', 'capture files (merged by time), or - for standard input')
-    .option('--topology <file>', 'JSON of `ip -j -d link show` (names SLL2 ifindexes, bridge ports; repeatable)', collect, [])
+    .option('--topology <file>', TOPOLOGY_HELP, collect, [])
     .option('--json', 'one JSON object instead of tables', false)
     .option('--events', 'also print every change, frame by frame', false)
     .option('--vxlan-port <port>', `also decode this UDP port as VXLAN (always ${DEFAULT_VXLAN_PORT}; repeatable)`, port, [])
@@ -46,7 +47,7 @@ export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: n
     .description('The tables after the first N frames (in time order), as `analyze` reports them for those frames.')
     .argument('<files...>', 'capture files (merged by time)')
     .option('--at <n>', 'frames to apply (default: all)', count)
-    .option('--topology <file>', 'JSON of `ip -j -d link show` (repeatable)', collect, [])
+    .option('--topology <file>', TOPOLOGY_HELP, collect, [])
     .option('--json', 'one JSON object (the shape of `analyze --json`) instead of tables', false)
     .option('--events', 'also print every change up to that frame', false)
     .option('--vxlan-port <port>', `also decode this UDP port as VXLAN (always ${DEFAULT_VXLAN_PORT}; repeatable)`, port, [])
@@ -55,6 +56,20 @@ export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: n
       setExit(runReplay(files, {
         at: opts.at ?? null, json: opts.json, events: opts.events, topology: opts.topology, vxlanPorts: opts.vxlanPort,
         ageingSeconds: opts.ageing,
+      }, out, err));
+    });
+  program
+    .command('verify')
+    .description('Compare the tables rebuilt from captures with the kernel\'s own; exit 1 on a difference.')
+    .argument('<files...>', 'capture files (merged by time)')
+    .option('--kernel <file>', 'the kernel\'s table: `bridge -j fdb show`, `ip -j neigh show` or `conntrack -L` output (repeatable)', collect, [])
+    .option('--topology <file>', TOPOLOGY_HELP, collect, [])
+    .option('--json', 'one JSON object instead of tables', false)
+    .option('--vxlan-port <port>', `also decode this UDP port as VXLAN (always ${DEFAULT_VXLAN_PORT}; repeatable)`, port, [])
+    .option('--ageing <seconds>', 'bridge FDB ageing time', seconds, 300)
+    .action((files: string[], opts: { kernel: string[]; topology: string[]; json: boolean; vxlanPort: number[]; ageing: number }) => {
+      setExit(runVerify(files, {
+        kernel: opts.kernel, topology: opts.topology, json: opts.json, vxlanPorts: opts.vxlanPort, ageingSeconds: opts.ageing,
       }, out, err));
     });
   registerOpenCommand(program, out, err, setExit);
