@@ -4,6 +4,7 @@
 // in timestamp order; see capture/reorder.ts).
 
 import { FrameDecoder, type DecodedFrame, type JsonValue } from '../decode/index.js';
+import { ReportNamer } from './report-names.js';
 import type { Topology } from '../topology/model.js';
 import { CopyTracker } from './copies.js';
 import { MutableAnalysisFrame, type AnalysisFrame, type Change, type Engine, type EngineOptions } from './types.js';
@@ -75,7 +76,11 @@ export class AnalysisPipeline {
     this.keepEvents = options.keepEvents ?? true;
     this.captureInterfaces = options.captureInterfaces;
     this.decoder = decoder ?? new FrameDecoder({ vxlanPorts: this.engineOptions.vxlanPorts });
+    this.namer = new ReportNamer(topology);
   }
+
+  /** Names from the topology for the report's MACs and IPs (cached: the same for every copy). */
+  private namer: ReportNamer;
 
   /**
    * An independent copy of the whole state (replay checkpoints): pushing the same frames
@@ -87,6 +92,7 @@ export class AnalysisPipeline {
     const c = new AnalysisPipeline(this.engines.map((e) => e.clone()),
       { ageingSeconds: o.ageingSeconds, vxlanPorts: o.vxlanPorts, keepEvents: this.keepEvents, captureInterfaces: this.captureInterfaces },
       o.topology, this.decoder.clone());
+    c.namer = this.namer;
     c.copies = this.copies.clone();
     c.events = this.events.slice();
     for (const [kind, n] of this.changeCounts) c.changeCounts.set(kind, n);
@@ -185,6 +191,7 @@ export class AnalysisPipeline {
     out.interfaces = [...this.interfaces.values()].map((i) => ({ name: i.name, linktype: i.linktype, frames: i.frames }));
     for (const engine of this.engines) out[engine.name] = engine.report();
     out.events = this.events as unknown as JsonValue;
+    this.namer.annotate(out);
     return out;
   }
 }

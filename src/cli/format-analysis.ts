@@ -5,10 +5,28 @@ import { renderTable } from './table.js';
 type Obj = Record<string, unknown>;
 const list = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);
 
+/** An address with its name from the topology, when it has one: `192.0.2.2 (h2)`. */
+function named(address: unknown, name: unknown): unknown {
+  return name === undefined ? address : `${address} (${name})`;
+}
+
 function endpoint(t: Obj | undefined, proto: unknown): string {
   if (!t) return '-';
   if (proto === 'icmp') return `${t.src} > ${t.dst} id ${t.id}`;
   return `${t.src}:${t.sport} > ${t.dst}:${t.dport}`;
+}
+
+/**
+ * A table whose column `key` (names from the topology) is shown only when some row has it,
+ * so that output without a topology stays as narrow as before.
+ */
+function withNames(title: string, headers: string[], rows: Obj[], cells: (row: Obj) => unknown[], key = 'name', after = 1): string[] {
+  const named = rows.some((r) => r[key] !== undefined);
+  const h = named ? [...headers.slice(0, after), key, ...headers.slice(after)] : headers;
+  return renderTable(title, h, rows.map((r) => {
+    const c = cells(r);
+    return named ? [...c.slice(0, after), r[key] ?? null, ...c.slice(after)] : c;
+  }));
 }
 
 export function analysisText(report: Obj, showEvents: boolean): string[] {
@@ -17,22 +35,22 @@ export function analysisText(report: Obj, showEvents: boolean): string[] {
   out.push(...renderTable('Interfaces', ['name', 'link type', 'frames'],
     list(report.interfaces).map((i) => [i.name, i.linktype, i.frames])));
   for (const bridge of list(report.bridges)) {
-    out.push(...renderTable(`Bridge ${bridge.name ?? '(unnamed)'}: forwarding database`, ['mac', 'port', 'vlan', 'local', 'first', 'last'],
-      list(bridge.fdb).map((e) => [e.mac, e.port, e.vlan, e.local ? 'yes' : '', e.firstFrame, e.lastFrame])));
+    out.push(...withNames(`Bridge ${bridge.name ?? '(unnamed)'}: forwarding database`, ['mac', 'port', 'vlan', 'local', 'first', 'last'],
+      list(bridge.fdb), (e) => [e.mac, e.port, e.vlan, e.local ? 'yes' : '', e.firstFrame, e.lastFrame]));
   }
-  out.push(...renderTable('ARP / neighbours', ['ip', 'mac', 'first', 'last'],
-    list(report.arp).map((e) => [e.ip, e.mac, e.firstFrame, e.lastFrame])));
-  out.push(...renderTable('NAT translations', ['proto', 'type', 'original', 'reply', 'inside', 'outside', 'packets', 'first', 'last'],
-    list(report.nat).map((e) => {
+  out.push(...withNames('ARP / neighbours', ['ip', 'mac', 'first', 'last'],
+    list(report.arp), (e) => [e.ip, e.mac, e.firstFrame, e.lastFrame], 'name', 2));
+  out.push(...withNames('NAT translations', ['proto', 'type', 'original', 'reply', 'inside', 'outside', 'packets', 'first', 'last'],
+    list(report.nat), (e) => {
       const packets = e.packets as Obj | number | undefined;
       const count = typeof packets === 'object' && packets !== null ? `${packets.original}/${packets.reply}` : packets;
       return [e.proto, e.type, endpoint(e.original as Obj, e.proto), endpoint(e.reply as Obj, e.proto), e.inside, e.outside, count, e.firstFrame, e.lastFrame];
-    })));
+    }, 'container', 2));
   const overlay = (report.overlay ?? {}) as Obj;
   out.push(...renderTable('VXLAN tunnels', ['vni', 'local', 'remote', 'port', 'frames'],
-    list(overlay.tunnels).map((t) => [t.vni, t.local, t.remote, t.port, t.frames])));
-  out.push(...renderTable('VXLAN forwarding (MAC behind remote VTEP)', ['vni', 'mac', 'vtep'],
-    list(overlay.fdb).map((e) => [e.vni, e.mac, e.vtep])));
+    list(overlay.tunnels).map((t) => [t.vni, named(t.local, t.localName), named(t.remote, t.remoteName), t.port, t.frames])));
+  out.push(...withNames('VXLAN forwarding (MAC behind remote VTEP)', ['vni', 'mac', 'vtep'],
+    list(overlay.fdb), (e) => [e.vni, e.mac, e.vtep], 'name', 2));
   const mtu = list(overlay.mtu);
   if (mtu.length > 0) out.push(...renderTable('VXLAN MTU trouble', ['frame', 'reason'], mtu.map((m) => [m.frame ?? m.firstFrame, m.reason])));
   const events = list(report.events);

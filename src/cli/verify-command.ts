@@ -4,6 +4,8 @@
 // agreement, difference and entry the capture cannot speak for; exit 1 on a difference.
 
 import { createEngines } from '../analysis/engines.js';
+import { ReportNamer } from '../analysis/report-names.js';
+import { Topology } from '../topology/model.js';
 import type { EngineOptions } from '../analysis/types.js';
 import type { Finding, VerifiedTable } from '../verify/findings.js';
 import { Sightings } from '../verify/sightings.js';
@@ -50,7 +52,9 @@ export function runVerify(files: string[], options: VerifyCommandOptions, out: L
   });
   const report = run.pipeline.report();
   delete report.sightings;
-  const result = verify(report, seen, kernel);
+  // Names from everything given: the topology and the kernel's own tables (its FDB names ports).
+  const names = new ReportNamer(Topology.merge([loadTopology(options.topology), kernel]));
+  const result = verify(report, seen, kernel, names);
   if (options.json) {
     out.line(terminalSafeJson({ ...result.counts, findings: result.findings as unknown as never }));
   } else {
@@ -72,6 +76,7 @@ export function runVerify(files: string[], options: VerifyCommandOptions, out: L
 function findingsTable(title: string, rows: readonly Finding[]): string[] {
   const order = { differ: 0, agree: 1, unchecked: 2 };
   const sorted = [...rows].sort((a, b) => order[a.verdict] - order[b.verdict]);
-  return renderTable(title, ['verdict', 'where', 'entry', 'kernel', 'dockshark', 'why'],
-    sorted.map((f) => [f.verdict, f.scope, f.key, f.kernel, f.ours, f.why]));
+  const named = rows.some((f) => f.name !== undefined);
+  return renderTable(title, ['verdict', 'where', 'entry', ...(named ? ['name'] : []), 'kernel', 'dockshark', 'why'],
+    sorted.map((f) => [f.verdict, f.scope, f.key, ...(named ? [f.name ?? null] : []), f.kernel, f.ours, f.why]));
 }

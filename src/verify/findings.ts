@@ -20,6 +20,10 @@ export interface Finding {
   readonly ours: string | null;
   /** Why, in one sentence, when the verdict is not plain agreement. */
   readonly why: string | null;
+  /** A connection's inside address (the container's, before SNAT or after DNAT), for naming it. */
+  readonly inside?: string;
+  /** The container or interface the topology names for the entry (its MAC, IP, or a connection's inside address). */
+  name?: string;
 }
 
 export function finding(table: VerifiedTable, verdict: Verdict, file: string, scope: string, key: string,

@@ -16,7 +16,16 @@ export interface Verification {
   readonly counts: Readonly<Record<Verdict, number>>;
 }
 
-export function verify(report: Record<string, JsonValue>, seen: Seen, kernel: Topology): Verification {
+/** A finding's MAC or IP (a connection's inside address). */
+function addressOf(f: Finding): { mac?: string; ip?: string } {
+  if (f.table === 'fdb' || f.table === 'vxlan') return { mac: f.key };
+  if (f.table === 'arp') return { ip: f.key };
+  return { ip: f.inside };
+}
+
+/** `names`: the topology's names for MACs and IPs, added to each finding that has one. */
+export function verify(report: Record<string, JsonValue>, seen: Seen, kernel: Topology,
+  names?: { mac(mac: string): string | null; ip(ip: string): string | null }): Verification {
   const ours = viewReport(report);
   const findings = [
     ...verifyFdb(kernel.fdb, ours, seen),
@@ -25,6 +34,12 @@ export function verify(report: Record<string, JsonValue>, seen: Seen, kernel: To
     ...verifyConntrack(kernel.conntrack, ours, seen),
   ];
   const counts = { agree: 0, differ: 0, unchecked: 0 };
-  for (const f of findings) counts[f.verdict]++;
+  for (const f of findings) {
+    counts[f.verdict]++;
+    if (names === undefined) continue;
+    const { mac, ip } = addressOf(f);
+    const name = mac !== undefined ? names.mac(mac) : ip !== undefined ? names.ip(ip) : null;
+    if (name !== null) f.name = name;
+  }
   return { findings, counts };
 }

@@ -37,6 +37,18 @@ describe('dockshark analyze', () => {
     expect(r.stdout).toContain('tunnel.new');
   });
 
+  it('names containers beside MACs and IPs when docker network inspect is given, in every table', () => {
+    const r = runCli(['analyze', '--topology', capture('napt/docker-network-inspect.json'), '--topology', capture('napt/truth-host-links.json'),
+      capture('napt/napt-multi.pcapng')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^mac +name +port +vlan/m);
+    expect(r.stdout).toMatch(/^02:42:ac:11:00:02 +c1 /m);
+    expect(r.stdout).toMatch(/^172\.17\.0\.3 +02:42:ac:11:00:03 +c2 /m);
+    expect(r.stdout).toMatch(/^udp +snat +c2 +172\.17\.0\.3:40000 > 198\.51\.100\.1:7 +198\.51\.100\.1:7 > 198\.51\.100\.2:38925/m);
+    // without it, no name column at all
+    expect(runCli(['analyze', capture('napt/napt-multi.pcapng')]).stdout).not.toMatch(/^mac +name/m);
+  });
+
   it('escapes what a broken topology file holds when quoting it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dockshark-topo-'));
     const file = join(dir, 'nat.txt');
