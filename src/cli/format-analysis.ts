@@ -1,6 +1,14 @@
 // `dockshark analyze` as readable tables, from the same report object `--json` prints.
 
+import { inferTopology, type InferredTopology } from '../analysis/infer-topology.js';
+import type { JsonValue } from '../decode/index.js';
 import { renderTable } from './table.js';
+
+/** The report `analyze` and `replay` print: the tables plus the topology they reveal (`inferred`). */
+export function withInferredTopology(report: Record<string, JsonValue>): Record<string, JsonValue> {
+  report.inferred = inferTopology(report) as unknown as JsonValue;
+  return report;
+}
 
 type Obj = Record<string, unknown>;
 const list = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);
@@ -53,6 +61,7 @@ export function analysisText(report: Obj, showEvents: boolean): string[] {
     list(overlay.fdb), (e) => [e.vni, e.mac, e.vtep], 'name', 2));
   const mtu = list(overlay.mtu);
   if (mtu.length > 0) out.push(...renderTable('VXLAN MTU trouble', ['frame', 'reason'], mtu.map((m) => [m.frame ?? m.firstFrame, m.reason])));
+  if (report.inferred !== undefined) out.push(...inferredText(report.inferred as unknown as InferredTopology));
   const events = list(report.events);
   const counts = new Map<string, number>();
   for (const e of events) counts.set(String(e.kind), (counts.get(String(e.kind)) ?? 0) + 1);
@@ -64,4 +73,26 @@ export function analysisText(report: Obj, showEvents: boolean): string[] {
     })));
   }
   return out;
+}
+
+/** The inferred topology as a few lines per bridge, uplink and overlay. */
+function inferredText(t: InferredTopology): string[] {
+  const rows: unknown[][] = [];
+  for (const b of t.bridges) {
+    const gateway = b.gateway === null ? 'gateway unknown' : `gateway ${b.gateway.ip ?? '(no IP seen)'} ${b.gateway.mac}`;
+    rows.push([`bridge ${b.name ?? '(unnamed)'}`, `${b.subnet ?? 'subnet unknown'} (guessed), ${gateway}`]);
+    for (const e of b.endpoints) {
+      rows.push(['', `${e.mac}${e.name ? ` ${e.name}` : ''} ${e.ips.join(',') || '(no IP seen)'} on ${e.port ?? 'a port the capture does not show'}`]);
+    }
+  }
+  for (const u of t.uplinks) {
+    rows.push([`NAT ${u.inside ?? '?'} -> ${u.outside ?? '?'}`, `host address ${u.hostAddresses.join(', ')}`]);
+    if (u.masqueraded.length > 0) rows.push(['', `MASQUERADE ${u.masqueraded.join(', ')}`]);
+    for (const p of u.published) rows.push(['', `published ${p}`]);
+  }
+  for (const o of t.overlays) {
+    rows.push([`overlay vni ${o.vni}`, `udp ${o.port}, VTEPs ${o.vteps.join(', ')}`]);
+    for (const m of o.macs) rows.push(['', `${m.mac} behind ${m.vtep}`]);
+  }
+  return renderTable('Topology inferred from the capture', ['what', 'details'], rows);
 }

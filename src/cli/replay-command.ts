@@ -6,7 +6,7 @@ import { ReplayCursor } from '../replay/cursor.js';
 import { ReplayIndex } from '../replay/indexer.js';
 import { loadTopology } from './analysis-run.js';
 import { reportReadIssues } from './decode-command.js';
-import { analysisText } from './format-analysis.js';
+import { analysisText, withInferredTopology } from './format-analysis.js';
 import { terminalSafeJson } from './format-frame.js';
 import type { LineWriter } from './output.js';
 
@@ -45,7 +45,7 @@ export function runReplay(files: string[], options: ReplayCommandOptions, out: L
       return 1;
     }
     cursor.seek(at);
-    const report = cursor.report();
+    const report = withInferredTopology(cursor.report());
     if (options.json) out.line(terminalSafeJson(report));
     else for (const line of analysisText(report, options.events)) out.line(line);
     out.flush();

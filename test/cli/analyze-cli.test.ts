@@ -13,7 +13,8 @@ describe('dockshark analyze', () => {
     const r = runCli(['analyze', '--json', capture('napt/napt-multi.pcapng')]);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
-    expect(Object.keys(report)).toEqual(['frames', 'interfaces', 'bridges', 'arp', 'nat', 'overlay', 'events']);
+    expect(Object.keys(report)).toEqual(['frames', 'interfaces', 'bridges', 'arp', 'nat', 'overlay', 'events', 'inferred']);
+    expect(report.inferred.uplinks[0]).toMatchObject({ inside: 'docker0', outside: 'eth0', hostAddresses: ['198.51.100.2'] });
     expect(report.frames).toBe(66);
     expect(report.interfaces.map((i: { name: string }) => i.name)).toEqual(['docker0', 'eth0']);
     expect(report.nat.length).toBeGreaterThan(0);
