@@ -3,7 +3,7 @@
 import { createEngines } from '../analysis/engines.js';
 import { runAnalysis } from './analysis-run.js';
 import { reportReadIssues } from './decode-command.js';
-import { analysisText, withInferredTopology } from './format-analysis.js';
+import { analysisText, reportForOutput } from './format-analysis.js';
 import { terminalSafeJson } from './format-frame.js';
 import type { LineWriter } from './output.js';
 
@@ -24,7 +24,7 @@ export function runAnalyze(files: string[], options: AnalyzeCommandOptions, out:
     ageingSeconds: options.ageingSeconds,
     count: options.count ?? 0,
   });
-  const report = withInferredTopology(run.pipeline.report());
+  const report = reportForOutput(run.pipeline.report(), run.pipeline.engineOptions.topology);
   if (options.json) out.line(terminalSafeJson(report));
   else for (const line of analysisText(report, options.events)) out.line(line);
   out.flush();

@@ -2,11 +2,20 @@
 
 import { inferTopology, type InferredTopology } from '../analysis/infer-topology.js';
 import type { JsonValue } from '../decode/index.js';
+import type { Topology } from '../topology/model.js';
+import { departures, type Departure } from '../verify/departures.js';
 import { renderTable } from './table.js';
 
-/** The report `analyze` and `replay` print: the tables plus the topology they reveal (`inferred`). */
-export function withInferredTopology(report: Record<string, JsonValue>): Record<string, JsonValue> {
+/**
+ * The report `analyze` and `replay` print: the tables, the topology they reveal
+ * (`inferred`) and, when Docker's view of the network was given, where the traffic
+ * departs from it (`departures`).
+ */
+export function reportForOutput(report: Record<string, JsonValue>, topology: Topology): Record<string, JsonValue> {
   report.inferred = inferTopology(report) as unknown as JsonValue;
+  if (topology.networks.length > 0 || topology.containers.length > 0) {
+    report.departures = departures(report, topology) as unknown as JsonValue;
+  }
   return report;
 }
 
@@ -62,6 +71,10 @@ export function analysisText(report: Obj, showEvents: boolean): string[] {
   const mtu = list(overlay.mtu);
   if (mtu.length > 0) out.push(...renderTable('VXLAN MTU trouble', ['frame', 'reason'], mtu.map((m) => [m.frame ?? m.firstFrame, m.reason])));
   if (report.inferred !== undefined) out.push(...inferredText(report.inferred as unknown as InferredTopology));
+  if (report.departures !== undefined) {
+    out.push(...renderTable('Departures from the topology', ['frame', 'what'],
+      (report.departures as unknown as Departure[]).map((d) => [d.frame, d.message])));
+  }
   const events = list(report.events);
   const counts = new Map<string, number>();
   for (const e of events) counts.set(String(e.kind), (counts.get(String(e.kind)) ?? 0) + 1);

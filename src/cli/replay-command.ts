@@ -6,7 +6,7 @@ import { ReplayCursor } from '../replay/cursor.js';
 import { ReplayIndex } from '../replay/indexer.js';
 import { loadTopology } from './analysis-run.js';
 import { reportReadIssues } from './decode-command.js';
-import { analysisText, withInferredTopology } from './format-analysis.js';
+import { analysisText, reportForOutput } from './format-analysis.js';
 import { terminalSafeJson } from './format-frame.js';
 import type { LineWriter } from './output.js';
 
@@ -21,8 +21,9 @@ export interface ReplayCommandOptions {
 }
 
 export function runReplay(files: string[], options: ReplayCommandOptions, out: LineWriter, err: LineWriter): number {
+  const topology = loadTopology(options.topology);
   const index = new ReplayIndex(files, createEngines, {
-    topology: loadTopology(options.topology),
+    topology,
     vxlanPorts: [4789, ...options.vxlanPorts],
     ageingSeconds: options.ageingSeconds,
   });
@@ -45,7 +46,7 @@ export function runReplay(files: string[], options: ReplayCommandOptions, out: L
       return 1;
     }
     cursor.seek(at);
-    const report = withInferredTopology(cursor.report());
+    const report = reportForOutput(cursor.report(), topology);
     if (options.json) out.line(terminalSafeJson(report));
     else for (const line of analysisText(report, options.events)) out.line(line);
     out.flush();
