@@ -5,12 +5,13 @@ import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from './helpers/paths.js';
 
-const ORDER = ['decode', 'capture', 'topology', 'analysis', 'verify', 'replay', 'ui', 'cli'] as const;
+const ORDER = ['decode', 'capture', 'topology', 'simulate', 'analysis', 'verify', 'replay', 'ui', 'cli'] as const;
 /** Which src folders each folder may import from (besides itself). */
 const ALLOWED: Record<string, string[]> = {
   decode: [],
   capture: [],
   topology: ['decode'],
+  simulate: ['decode', 'capture', 'topology'],
   analysis: ['decode', 'topology'],
   verify: ['decode', 'topology', 'analysis'],
   replay: ['decode', 'capture', 'topology', 'analysis'],

@@ -5,8 +5,10 @@ import { safeText } from '../decode/index.js';
 import { runAnalyze } from './analyze-command.js';
 import { collect, count, port, seconds, TOPOLOGY_HELP } from './arg-parsers.js';
 import { runDecode, DEFAULT_VXLAN_PORT } from './decode-command.js';
+import { runDiff } from './diff-command.js';
 import { registerOpenCommand } from './open-command.js';
 import { runReplay } from './replay-command.js';
+import { runSimulate } from './simulate-command.js';
 import { runVerify } from './verify-command.js';
 import { LineWriter, PipeClosed } from './output.js';
 
@@ -71,6 +73,25 @@ export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: n
       setExit(runVerify(files, {
         kernel: opts.kernel, topology: opts.topology, json: opts.json, vxlanPorts: opts.vxlanPort, ageingSeconds: opts.ageing,
       }, out, err));
+    });
+  program
+    .command('simulate')
+    .description('Simulate the Linux data path of a YAML topology (docs/simulate.md) and write the frames of every link to a pcapng.')
+    .argument('<topology>', 'the YAML topology file')
+    .option('--run <command>', 'traffic: "c1 ping c2", "c2 udp wan:7 sport 40000", "wan tcp host:8080" (repeatable, run in order)', collect, [])
+    .requiredOption('-w, --write <file>', 'the pcapng to write')
+    .option('-i, --interface <name>', 'capture point to write: a device name, NODE:NAME, or all (repeatable; default: every host-side device)', collect, [])
+    .action((topology: string, opts: { run: string[]; write: string; interface: string[] }) => {
+      setExit(runSimulate(topology, opts, out, err));
+    });
+  program
+    .command('diff')
+    .description('Compare two traces semantically (ARP, FDB, NAT, VXLAN); exit 1 on a difference.')
+    .argument('<observed>', 'capture file, or files separated by commas (merged by time)')
+    .argument('<expected>', 'capture file(s) to compare with, e.g. a `dockshark simulate` output')
+    .option('--vxlan-port <port>', `also decode this UDP port as VXLAN (always ${DEFAULT_VXLAN_PORT}; repeatable)`, port, [])
+    .action((observed: string, expected: string, opts: { vxlanPort: number[] }) => {
+      setExit(runDiff(observed, expected, { vxlanPorts: opts.vxlanPort }, out));
     });
   registerOpenCommand(program, out, err, setExit);
   return program;

@@ -1,0 +1,130 @@
+// Layer 3 of a namespace: ARP (answer requests for our addresses, cache the sender,
+// resolve next hops and hold packets until the reply comes: a cached neighbour needs
+// no ARP the second time), IPv4 input (local delivery, or forwarding with TTL - 1 when
+// the namespace forwards), and conntrack/NAT on hosts (nat.ts).
+
+import { isGroupMac } from '../decode/addr.js';
+import { STACK_NS } from './clock.js';
+import type { DataPath } from './datapath.js';
+import { deliverLocal } from './endpoints.js';
+import { invert, tupleOf, withTuple, type Tuple } from './nat.js';
+import { BROADCAST_MAC, type ArpPacket, type EthFrame, type Ip, type Ipv4Packet } from './packet-types.js';
+import { inSubnet, type Device, type Ns, type Route } from './world.js';
+
+export function nsInput(dp: DataPath, dev: Device, frame: EthFrame, t: number): void {
+  const body = frame.body;
+  if (body.kind === 'arp') {
+    arpInput(dp, dev, body, t);
+    return;
+  }
+  if (frame.dst !== dev.mac && !isGroupMac(frame.dst)) return; // not for us (PACKET_OTHERHOST)
+  ipInput(dp, dev, body, t);
+}
+
+function arpInput(dp: DataPath, dev: Device, arp: ArpPacket, t: number): void {
+  const ns = dev.ns;
+  if (!dev.addresses.some((a) => a.ip === arp.tpa)) return;
+  ns.neigh.set(arp.spa, arp.sha);
+  if (arp.oper === 1) {
+    const reply: ArpPacket = { kind: 'arp', oper: 2, sha: dev.mac, spa: arp.tpa, tha: arp.sha, tpa: arp.spa };
+    dp.clock.at(t + STACK_NS, () => dp.xmit(dev, { dst: arp.sha, src: dev.mac, body: reply }, t + STACK_NS));
+  }
+  const waiting = ns.pending.get(arp.spa);
+  if (waiting !== undefined) {
+    ns.pending.delete(arp.spa);
+    for (const packet of waiting) sendResolved(dp, dev, arp.sha, packet, t + STACK_NS);
+  }
+}
+
+function ipInput(dp: DataPath, inDev: Device, packet: Ipv4Packet, t: number): void {
+  const ns = inDev.ns;
+  let fresh: Tuple | null = null;
+  if (ns.conntrack !== null) {
+    const tuple = tupleOf(packet);
+    const hit = tuple === null ? undefined : ns.conntrack.lookup(tuple);
+    if (hit !== undefined) {
+      packet = withTuple(packet, invert(hit.dir === 'orig' ? hit.conn.reply : hit.conn.orig));
+    } else if (tuple !== null) {
+      fresh = tuple;
+      packet = dnat(ns, inDev, packet);
+    }
+  }
+  if (ns.ownsIp(packet.dst)) {
+    if (fresh !== null && ns.conntrack !== null) ns.conntrack.add({ orig: fresh, reply: invert(tupleOf(packet) as Tuple) });
+    dp.clock.at(t + STACK_NS, () => deliverLocal(dp, ns, packet, t + STACK_NS));
+    return;
+  }
+  if (!ns.forwarding || packet.ttl <= 1) return;
+  const route = lookupRoute(ns, packet.dst);
+  if (route === null) return;
+  packet = { ...packet, ttl: packet.ttl - 1 };
+  if (fresh !== null && ns.conntrack !== null) {
+    packet = masquerade(ns, route.dev, fresh, packet);
+    ns.conntrack.add({ orig: fresh, reply: invert(tupleOf(packet) as Tuple) });
+  }
+  const forwarded = packet;
+  dp.clock.at(t + STACK_NS, () => routeOut(dp, ns, route, forwarded, t + STACK_NS));
+}
+
+/** Published ports: a new UDP/TCP connection to one of the host's addresses, from outside its bridges. */
+function dnat(ns: Ns, inDev: Device, packet: Ipv4Packet): Ipv4Packet {
+  const l4 = packet.l4;
+  if (inDev.bridge !== null || (l4.proto !== 'udp' && l4.proto !== 'tcp') || !ns.ownsIp(packet.dst)) return packet;
+  const rule = ns.publish.find((p) => p.proto === l4.proto && p.hostPort === l4.dport);
+  if (rule === undefined) return packet;
+  return { ...packet, dst: rule.target, l4: { ...l4, dport: rule.port } };
+}
+
+function masquerade(ns: Ns, outDev: Device, orig: Tuple, packet: Ipv4Packet): Ipv4Packet {
+  const source = ns.devices.find((d) => d.bridge !== null && d.bridge.masquerade && d !== outDev
+    && d.addresses.some((a) => inSubnet(packet.src, a.ip, a.prefix)));
+  const uplinkAddress = outDev.addresses[0];
+  if (source === undefined || uplinkAddress === undefined || ns.conntrack === null) return packet;
+  const translated = { ...(tupleOf(packet) as Tuple), src: uplinkAddress.ip };
+  const sport = ns.conntrack.freeSourcePort(orig, translated);
+  return withTuple(packet, { ...translated, sport, dport: translated.proto === 'icmp' ? sport : translated.dport });
+}
+
+export function lookupRoute(ns: Ns, dst: Ip): Route | null {
+  let best: Route | null = null;
+  for (const route of ns.routes) {
+    if (inSubnet(dst, route.net, route.prefix) && (best === null || route.prefix > best.prefix)) best = route;
+  }
+  return best;
+}
+
+/** Sends a packet the namespace originates (its source already chosen); false when there is no route. */
+export function ipOutput(dp: DataPath, ns: Ns, packet: Ipv4Packet, t: number): boolean {
+  const route = lookupRoute(ns, packet.dst);
+  if (route === null) return false;
+  routeOut(dp, ns, route, packet, t);
+  return true;
+}
+
+/** The source address a namespace uses toward `dst`, or null without a route. */
+export function sourceFor(ns: Ns, dst: Ip): Ip | null {
+  const route = lookupRoute(ns, dst);
+  return route?.dev.addresses[0]?.ip ?? null;
+}
+
+function routeOut(dp: DataPath, ns: Ns, route: Route, packet: Ipv4Packet, t: number): void {
+  const nextHop = route.via ?? packet.dst;
+  const mac = ns.neigh.get(nextHop);
+  if (mac !== undefined) {
+    sendResolved(dp, route.dev, mac, packet, t);
+    return;
+  }
+  const waiting = ns.pending.get(nextHop);
+  if (waiting !== undefined) {
+    waiting.push(packet);
+    return;
+  }
+  ns.pending.set(nextHop, [packet]);
+  const spa = route.dev.addresses[0]?.ip ?? 0;
+  const request: ArpPacket = { kind: 'arp', oper: 1, sha: route.dev.mac, spa, tha: 0, tpa: nextHop };
+  dp.xmit(route.dev, { dst: BROADCAST_MAC, src: route.dev.mac, body: request }, t);
+}
+
+function sendResolved(dp: DataPath, dev: Device, mac: number, packet: Ipv4Packet, t: number): void {
+  dp.xmit(dev, { dst: mac, src: dev.mac, body: packet }, t);
+}

@@ -1,0 +1,129 @@
+// `dockshark simulate` and `dockshark diff` through the built CLI. The simulation is
+// checked against the kernel: for each recorded lab scenario, captures/<scenario>/
+// simulate.yaml describes the lab's topology with its real names, MACs and addresses,
+// the same traffic the lab drove is simulated on the interfaces the lab captured, and
+// `diff` against the real recording must agree. The only things left out are what a
+// simulation cannot know, and diff says so in its last line: timestamps, ICMP echo
+// identifiers, the client's ephemeral source port and the value of a remapped NAT port
+// (whether it was remapped IS compared), and IPv6 housekeeping frames (router and
+// neighbour discovery, MLD) the kernel sends on its own.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { capturesDir, cliPath } from '../helpers/paths.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'dockshark-sim-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8' });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const hasTshark = spawnSync('tshark', ['-v'], { encoding: 'utf8' }).status === 0;
+
+interface Scenario {
+  name: string;
+  recording: string;
+  interfaces: string[];
+  runs: string[];
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: 'napt',
+    recording: 'napt/napt-multi.pcapng',
+    interfaces: ['docker0', 'host:eth0'],
+    runs: ['c1 ping wan count 3 interval 0.3', 'c2 ping wan count 2 interval 0.3', 'c1 udp wan:7 sport 40000',
+      'c2 udp wan:7 sport 40000', 'wan udp host:8080 data inbound-udp', 'wan tcp host:8081 data inbound-tcp'],
+  },
+  {
+    name: 'napt-collide',
+    recording: 'napt-collide/napt-collide-multi.pcapng',
+    interfaces: ['docker0', 'host:eth0'],
+    // the lab ran c1's ping in the background and c2's was seen first: c2 keeps id 4660
+    runs: ['c1 udp wan:7 sport 40000', 'c2 udp wan:7 sport 40000', 'c3 udp wan:7 sport 40000',
+      'c1 tcp wan:80 sport 45000 data tcp-from-c1', 'c2 tcp wan:80 sport 45000 data tcp-from-c2',
+      'c2 ping wan id 4660 count 3 interval 0.3', 'c1 ping wan id 4660 count 3 interval 0.3'],
+  },
+  {
+    name: 'bridge',
+    recording: 'bridge/bridge-multi.pcapng',
+    interfaces: [],
+    runs: ['c1 ping c2 count 3 interval 0.3', 'c3 ping 172.17.0.1 count 2 interval 0.3', 'c2 udp c3:9999 sport 40001 data hello'],
+  },
+  {
+    name: 'overlay-learn',
+    recording: 'overlay-learn/overlay-multi-h1.pcapng',
+    interfaces: ['h1:eth0', 'h1:br0', 'h1:vxlan0', 'veth0c1'],
+    runs: ['c1 ping c2 count 3 interval 0.3', 'c2 udp c1:9999 sport 41000 data over'],
+  },
+];
+
+function simulateScenario(s: Scenario): string {
+  const out = join(dir, `${s.name}.pcapng`);
+  const r = cli(['simulate', join(capturesDir, s.name, 'simulate.yaml'), '-w', out,
+    ...s.interfaces.flatMap((i) => ['-i', i]), ...s.runs.flatMap((c) => ['--run', c])]);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return out;
+}
+
+describe('dockshark simulate vs the kernel recordings', () => {
+  it.each(SCENARIOS)('$name: the simulation agrees with the recording', (s) => {
+    const sim = simulateScenario(s);
+    const r = cli(['diff', join(capturesDir, s.recording), sim]);
+    expect(r.stdout).toMatch(/^diff: \d+ agree, 0 differ\. Ignored: timestamps and frame numbers, ICMP echo identifiers, .*IPv6 housekeeping/m);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    expect(r.code).toBe(0);
+  });
+
+  it.each(SCENARIOS)('$name: the output opens with analyze, and tshark finds nothing malformed', (s) => {
+    const sim = simulateScenario(s);
+    const analyze = cli(['analyze', sim]);
+    expect(analyze.code).toBe(0);
+    expect(analyze.stderr).toBe('');
+    if (!hasTshark) return;
+    // per interface: the same TCP segment on two interfaces of one file looks like a retransmission to tshark
+    const r = spawnSync('tshark', ['-r', sim, '-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE',
+      '-z', 'expert', '-q'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toMatch(/malformed|checksum|Error|Warning/i);
+  });
+});
+
+describe('dockshark diff', () => {
+  it('reports each difference in one line and exits 1', () => {
+    const s = SCENARIOS[0];
+    const sim = simulateScenario({ ...s, runs: s.runs.slice(0, 2) });
+    const r = cli(['diff', join(capturesDir, s.recording), sim]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^extra NAT translation: udp snat 172\.17\.0\.2 > 198\.51\.100\.1:7, reply 198\.51\.100\.1:7 > 198\.51\.100\.2, source port kept \(docker0 -> eth0\) \(observed, not expected\)$/m);
+    expect(r.stdout).toMatch(/^diff: \d+ agree, [1-9]\d* differ\./m);
+  });
+
+  it('merges comma-separated files (NAT needs both sides, so the merge shows in the count)', () => {
+    const both = `${join(capturesDir, 'napt/napt-docker0.pcap')},${join(capturesDir, 'napt/napt-eth0.pcap')}`;
+    const merged = cli(['diff', both, both]);
+    const single = cli(['diff', join(capturesDir, 'napt/napt-docker0.pcap'), join(capturesDir, 'napt/napt-docker0.pcap')]);
+    const agreed = (text: string): number => Number(/^diff: (\d+) agree, 0 differ/m.exec(text)?.[1] ?? -1);
+    expect(merged.code).toBe(0);
+    expect(agreed(merged.stdout)).toBeGreaterThan(agreed(single.stdout) + 5);
+  });
+});
+
+describe('dockshark simulate errors', () => {
+  it('prints a malformed topology in one sentence', () => {
+    const r = cli(['simulate', join(capturesDir, 'napt/napt-eth0.pcap'), '-w', join(dir, 'x.pcapng')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^dockshark: .*\.\n$/);
+  });
+
+  it('rejects a bad --run and an unknown node', () => {
+    const yaml = join(capturesDir, 'napt/simulate.yaml');
+    expect(cli(['simulate', yaml, '--run', 'c1 fly wan', '-w', join(dir, 'x.pcapng')])).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown action "fly"/) });
+    expect(cli(['simulate', yaml, '--run', 'c9 ping wan', '-w', join(dir, 'x.pcapng')])).toMatchObject({ code: 2, stderr: expect.stringMatching(/c9 is not a host, container or peer/) });
+  });
+});
