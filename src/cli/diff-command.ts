@@ -1,15 +1,28 @@
 // `dockshark diff OBSERVED EXPECTED`: analyse two traces (each a capture file, or a
-// comma-separated list of files merged by time) and compare what they say semantically:
+// comma-separated list of files merged by time; EXPECTED may also be a simulate topology,
+// YAML, whose prediction for the `--run` traffic is simulated first) and compare what they say semantically:
 // ARP resolutions, bridge FDB entries, NAT translations, VXLAN tunnels and MAC-to-VTEP
 // entries. One line per difference; exit 0 when they agree, 1 otherwise.
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { safeText } from '../decode/index.js';
 import { compareReports } from './diff-compare.js';
 import { analyseSide } from './diff-run.js';
-import type { LineWriter } from './output.js';
+import { LineWriter } from './output.js';
+import { runSimulate } from './simulate-command.js';
 
 export interface DiffCommandOptions {
   vxlanPorts: number[];
+  /** When EXPECTED is a simulate topology (YAML): the traffic to simulate, and its capture points. */
+  run?: string[];
+  interface?: string[];
+}
+
+/** EXPECTED may be a topology's prediction: a YAML topology simulated with `--run`. */
+function isTopology(expected: string): boolean {
+  return /\.ya?ml$/i.test(expected.trim());
 }
 
 export const IGNORED_FIELDS = 'timestamps and frame numbers, ICMP echo identifiers, the client\'s source port of a NAT translation '
@@ -19,10 +32,29 @@ function files(list: string): string[] {
   return list.split(',').map((f) => f.trim()).filter((f) => f !== '');
 }
 
-export function runDiff(observed: string, expected: string, options: DiffCommandOptions, out: LineWriter): number {
+export function runDiff(observed: string, expected: string, options: DiffCommandOptions, out: LineWriter, err: LineWriter): number {
   const ports = [4789, ...options.vxlanPorts];
   const seen = analyseSide(files(observed), ports);
-  const wanted = analyseSide(files(expected), ports);
+  let wanted: ReturnType<typeof analyseSide>;
+  if (isTopology(expected)) {
+    if ((options.run ?? []).length === 0) {
+      err.line('dockshark: diff against a topology needs the traffic to simulate: give --run "COMMAND" (docs/simulate.md).');
+      err.flush();
+      return 2;
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'dockshark-diff-'));
+    try {
+      const simulated = join(dir, 'expected.pcapng');
+      const quiet = new LineWriter(-1);
+      const code = runSimulate(expected.trim(), { run: options.run ?? [], write: simulated, interface: options.interface ?? [] }, quiet, err);
+      if (code !== 0) return code;
+      wanted = analyseSide([simulated], ports);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } else {
+    wanted = analyseSide(files(expected), ports);
+  }
   const result = compareReports(seen.report, wanted.report);
   for (const d of result.differences) out.line(safeText(d.text));
   out.line(`diff: ${result.agree} agree, ${result.differences.length} differ. Ignored: ${IGNORED_FIELDS}; `

@@ -18,8 +18,9 @@ export class PipeClosed extends Error {
  * `line(text)` for whole strings, or the ByteWriter methods followed by `endLine()`.
  */
 export class LineWriter extends ByteWriter {
+  /** `fd` -1: the lines go nowhere (a command run only for what it writes to a file). */
   constructor(fd: number) {
-    super((data) => writeAll(fd, data));
+    super(fd < 0 ? () => {} : (data) => writeAll(fd, data));
   }
 
   line(text: string): void {

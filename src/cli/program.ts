@@ -88,10 +88,12 @@ export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: n
     .command('diff')
     .description('Compare two traces semantically (ARP, FDB, NAT, VXLAN); exit 1 on a difference.')
     .argument('<observed>', 'capture file, or files separated by commas (merged by time)')
-    .argument('<expected>', 'capture file(s) to compare with, e.g. a `dockshark simulate` output')
+    .argument('<expected>', 'capture file(s) to compare with (e.g. a `dockshark simulate` output), or a simulate topology (YAML) with --run')
     .option('--vxlan-port <port>', `also decode this UDP port as VXLAN (always ${DEFAULT_VXLAN_PORT}; repeatable)`, port, [])
-    .action((observed: string, expected: string, opts: { vxlanPort: number[] }) => {
-      setExit(runDiff(observed, expected, { vxlanPorts: opts.vxlanPort }, out));
+    .option('--run <command>', 'when EXPECTED is a simulate topology (YAML): the traffic to simulate (repeatable)', collect, [])
+    .option('-i, --interface <name>', 'when EXPECTED is a topology: the capture points to simulate (as simulate -i)', collect, [])
+    .action((observed: string, expected: string, opts: { vxlanPort: number[]; run: string[]; interface: string[] }) => {
+      setExit(runDiff(observed, expected, { vxlanPorts: opts.vxlanPort, run: opts.run, interface: opts.interface }, out, err));
     });
   registerOpenCommand(program, out, err, setExit);
   return program;

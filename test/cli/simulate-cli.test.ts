@@ -104,6 +104,23 @@ describe('dockshark diff', () => {
     expect(r.stdout).toMatch(/^diff: \d+ agree, [1-9]\d* differ\./m);
   });
 
+  it('compares a trace with a topology\'s prediction: EXPECTED a simulate YAML and --run', () => {
+    for (const s of SCENARIOS) {
+      const r = cli(['diff', join(capturesDir, s.recording), join(capturesDir, s.name, 'simulate.yaml'),
+        ...s.interfaces.flatMap((i) => ['-i', i]), ...s.runs.flatMap((c) => ['--run', c])]);
+      expect(r.stdout).toMatch(/^diff: \d+ agree, 0 differ\./m);
+      expect(r.code).toBe(0);
+    }
+    // a prediction for less traffic than the capture holds: the rest is extra, exit 1
+    const napt = SCENARIOS[0];
+    const less = cli(['diff', join(capturesDir, napt.recording), join(capturesDir, 'napt/simulate.yaml'), '-i', 'docker0', '-i', 'host:eth0',
+      '--run', napt.runs[0]]);
+    expect(less.code).toBe(1);
+    expect(less.stdout).toMatch(/^extra NAT translation: tcp dnat 198\.51\.100\.1 > 198\.51\.100\.2:8081/m);
+    const none = cli(['diff', join(capturesDir, napt.recording), join(capturesDir, 'napt/simulate.yaml')]);
+    expect(none).toMatchObject({ code: 2, stderr: expect.stringMatching(/^dockshark: diff against a topology needs the traffic to simulate: give --run/) });
+  });
+
   it('merges comma-separated files (NAT needs both sides, so the merge shows in the count)', () => {
     const both = `${join(capturesDir, 'napt/napt-docker0.pcap')},${join(capturesDir, 'napt/napt-eth0.pcap')}`;
     const merged = cli(['diff', both, both]);
