@@ -3,6 +3,8 @@
 import { Command } from 'commander';
 import { safeText } from '../decode/index.js';
 import { runAnalyze } from './analyze-command.js';
+import { registerCaptureCommands } from './capture-command.js';
+import { registerInjectCommand } from './inject-command.js';
 import { collect, count, port, seconds, TOPOLOGY_HELP } from './arg-parsers.js';
 import { runDecode, DEFAULT_VXLAN_PORT } from './decode-command.js';
 import { runDiff } from './diff-command.js';
@@ -96,6 +98,8 @@ export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: n
       setExit(runDiff(observed, expected, { vxlanPorts: opts.vxlanPort, run: opts.run, interface: opts.interface }, out, err));
     });
   registerOpenCommand(program, out, err, setExit);
+  registerCaptureCommands(program, out, err, setExit);
+  registerInjectCommand(program, out, err, setExit);
   return program;
 }
 
