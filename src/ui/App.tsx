@@ -6,7 +6,8 @@ import { useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore 
 import { Screen } from './components/Screen.js';
 import { actionFor, splitKeys, type Action, type KeyFlags } from './keymap.js';
 import { nextPane, type PaneId } from './selectors/layout.js';
-import { buildScreen, INITIAL_UI, type ScreenModel, type UiState } from './selectors/screen-model.js';
+import { ScreenContent } from './selectors/screen-content.js';
+import { INITIAL_UI, screenModel, type ScreenModel, type UiState } from './selectors/screen-model.js';
 import type { ReplaySession } from './session.js';
 
 export interface AppProps {
@@ -30,11 +31,14 @@ export function App({ session, width, height, onQuit }: AppProps) {
   const ui = uiRef.current;
   const listTop = useRef(0);
   const { exit } = useApp();
-  const model = useMemo(
-    () => buildScreen(session.view(), { ...ui, listTop: listTop.current }, size.width, size.height),
+  // What the step shows is built once per step and size; focus and scrolling only window it.
+  const content = useMemo(
+    () => new ScreenContent(session.view(), size.width, size.height),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [session, version, ui, size.width, size.height],
+    [session, version, size.width, size.height],
   );
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const model = useMemo(() => screenModel(content, { ...ui, listTop: listTop.current }), [content, ui]);
   listTop.current = model.listTop;
 
   const onKey = (input: string, key: KeyFlags): void => {

@@ -4,9 +4,11 @@ import { describe, expect, it } from 'vitest';
 import type { Change } from '../../src/analysis/types.js';
 import { Topology, type Link } from '../../src/topology/model.js';
 import { explainStep } from '../../src/ui/selectors/explain.js';
-import { stateTables } from '../../src/ui/selectors/state-tables.js';
+import { endpointText, stateTables, translatedText } from '../../src/ui/selectors/state-tables.js';
+import { safe } from '../../src/ui/selectors/text.js';
+import type { JsonValue } from '../../src/decode/index.js';
 import { topologyView } from '../../src/ui/selectors/topology-view.js';
-import { NAPT_COLLIDE, OVERLAY_LEARN, USERBRIDGE, sessionAtFrame } from './helpers.js';
+import { NAPT_COLLIDE, OVERLAY_LEARN, USERBRIDGE, session, sessionAtFrame } from './helpers.js';
 
 function explained(files: string[], no: number): string {
   const s = sessionAtFrame(files, no);
@@ -21,6 +23,51 @@ describe('state tables', () => {
       ['172.17.0.2:40000 > 198.51.100.1:7', 'src 198.51.100.2:40000', null, ''],
       ['172.17.0.3:40000 > 198.51.100.1:7', 'src 198.51.100.2:49383', 'changed', 'new,remap'],
     ]);
+  });
+
+  // NAT rows are reused from step to step while their entry is unchanged (RowCache): whatever
+  // the order positions are visited in, the rows must be what the entries say now.
+  it('shows every NAT entry as it is now, in any order of steps', () => {
+    type Obj = Record<string, JsonValue>;
+    const cells = (e: Obj): string[] => {
+      const o = e.original as Obj;
+      const p = e.packets as Obj;
+      return [safe(e.proto), `${endpointText(o, 'src', e.proto)} > ${endpointText(o, 'dst', e.proto)}`, translatedText(e),
+        `${safe(e.inside)}>${safe(e.outside)}`, `${safe(p.original)}/${safe(p.reply)}`];
+    };
+    const s = session([NAPT_COLLIDE]);
+    const positions = Array.from({ length: 92 }, (_, i) => i + 1);
+    let seed = 7;
+    const shuffled = [...positions].sort(() => ((seed = (seed * 16807) % 2147483647) % 3) - 1);
+    for (const position of [...positions, ...positions.reverse(), ...shuffled]) {
+      s.seek(position);
+      const report = s.report();
+      const rows = stateTables(report, s.cursor.frame!.changes).nat[0].rows;
+      expect(rows.filter((r) => r.mark !== 'removed').map((r) => r.cells.slice(0, 5))).toEqual((report.nat as Obj[]).map(cells));
+    }
+  });
+
+  it('formats a NAT row again when its entry changed or another took its place', () => {
+    const entry = (sport: number, packets: number, id?: number): Record<string, JsonValue> => ({
+      proto: id === undefined ? 'udp' : 'icmp', type: 'snat', inside: 'docker0', outside: 'eth0', firstFrame: 1, lastFrame: 2,
+      original: { src: '172.17.0.2', dst: '198.51.100.1', sport, dport: 7, ...(id === undefined ? {} : { id }) },
+      reply: { src: '198.51.100.1', dst: '198.51.100.2', sport: 7, dport: sport, ...(id === undefined ? {} : { id }) },
+      packets: { original: packets, reply: 0 },
+    });
+    const natCells = (nat: JsonValue[]) => stateTables({ nat }, []).nat[0].rows.map((r) => r.cells.slice(1, 5).join(' | '));
+    expect(natCells([entry(1, 1), entry(2, 1), entry(3, 1)])).toEqual([
+      '172.17.0.2:1 > 198.51.100.1:7 | src 198.51.100.2:1 | docker0>eth0 | 1/0',
+      '172.17.0.2:2 > 198.51.100.1:7 | src 198.51.100.2:2 | docker0>eth0 | 1/0',
+      '172.17.0.2:3 > 198.51.100.1:7 | src 198.51.100.2:3 | docker0>eth0 | 1/0',
+    ]);
+    // The second entry went (the third moves up), the first one counted a packet.
+    expect(natCells([entry(1, 2), entry(3, 1)])).toEqual([
+      '172.17.0.2:1 > 198.51.100.1:7 | src 198.51.100.2:1 | docker0>eth0 | 2/0',
+      '172.17.0.2:3 > 198.51.100.1:7 | src 198.51.100.2:3 | docker0>eth0 | 1/0',
+    ]);
+    // ICMP: only the id tells two queries apart.
+    expect(natCells([entry(1, 2, 9)])[0]).toBe('172.17.0.2 id 9 > 198.51.100.1 id 9 | src 198.51.100.2 id 9 | docker0>eth0 | 2/0');
+    expect(natCells([entry(1, 2, 10)])[0]).toBe('172.17.0.2 id 10 > 198.51.100.1 id 10 | src 198.51.100.2 id 10 | docker0>eth0 | 2/0');
   });
 
   it('marks the FDB and ARP entries a step learned, with the IP beside the MAC', () => {

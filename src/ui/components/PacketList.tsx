@@ -1,9 +1,12 @@
 // The packet list: a header and the visible window of rows (virtualised: the model holds
-// only the rows on screen), coloured by protocol, the selected step inverted.
+// only the rows on screen), coloured by protocol, the selected step inverted. Memoised like
+// the panes: a redraw that leaves the list as it was does not render it again.
 
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import type { ListLine } from '../selectors/screen-model.js';
 import { cut } from '../selectors/text.js';
+import { sameRecord, sameRecords } from './same.js';
 
 export interface PacketListProps {
   readonly header: string;
@@ -14,7 +17,7 @@ export interface PacketListProps {
   readonly focused: boolean;
 }
 
-export function PacketList({ header, lines, width, rows, focused }: PacketListProps) {
+function PacketListView({ header, lines, width, rows, focused }: PacketListProps) {
   return (
     <Box flexDirection="column" width={width} height={rows + 1}>
       <Text inverse={focused} bold wrap="truncate">{cut(header.padEnd(width), width)}</Text>
@@ -26,3 +29,5 @@ export function PacketList({ header, lines, width, rows, focused }: PacketListPr
     </Box>
   );
 }
+
+export const PacketList = memo(PacketListView, (a, b) => sameRecord({ ...a, lines: null }, { ...b, lines: null }) && sameRecords(a.lines, b.lines));

@@ -1,8 +1,11 @@
-// A titled pane showing `height - 1` of its lines from `scroll`: only those lines render.
+// A titled pane: the title line and the lines of its window (the model holds only those).
+// Memoised: a step that leaves a pane's window as it was does not render it again.
 
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import type { StyledLine } from '../selectors/pane-lines.js';
 import { cut } from '../selectors/text.js';
+import { sameRecord, sameRecords } from './same.js';
 
 export interface PaneProps {
   readonly title: string;
@@ -10,22 +13,25 @@ export interface PaneProps {
   readonly width: number;
   /** Lines including the title line. */
   readonly height: number;
+  /** The lines shown: at most `height - 1`, from line `scroll` of the pane. */
   readonly lines: readonly StyledLine[];
   readonly scroll: number;
+  /** Lines in the whole pane. */
+  readonly total: number;
 }
 
-export function Pane({ title, focused, width, height, lines, scroll }: PaneProps) {
-  const rows = Math.max(0, height - 1);
-  const shown = lines.slice(scroll, scroll + rows);
-  const more = lines.length - scroll - shown.length;
+function PaneView({ title, focused, width, height, lines, scroll, total }: PaneProps) {
+  const more = total - scroll - lines.length;
   const heading = `${focused ? '>' : '-'} ${title}${scroll > 0 ? ` [${scroll} above]` : ''}${more > 0 ? ` [${more} more]` : ''} `;
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text inverse={focused} bold={focused} color={focused ? undefined : 'gray'} wrap="truncate">{cut(heading.padEnd(width, '-'), width)}</Text>
-      {shown.map((line, i) => <PaneLine key={i} line={line} width={width} />)}
+      {lines.map((line, i) => <PaneLine key={i} line={line} width={width} />)}
     </Box>
   );
 }
+
+export const Pane = memo(PaneView, (a, b) => sameRecord({ ...a, lines: null }, { ...b, lines: null }) && sameRecords(a.lines, b.lines));
 
 export function PaneLine({ line, width }: { line: StyledLine; width: number }) {
   return (

@@ -3,7 +3,6 @@
 // props only, so tests render it with hand-made models.
 
 import { Box, Text } from 'ink';
-import { DETAIL_PANES, PANE_TITLES } from '../selectors/layout.js';
 import type { ScreenModel } from '../selectors/screen-model.js';
 import { cut } from '../selectors/text.js';
 import { HelpOverlay } from './HelpOverlay.js';
@@ -36,10 +35,10 @@ export function Screen({ model }: { model: ScreenModel }) {
 function CompactDetail({ model }: { model: ScreenModel }) {
   const { width, height } = model.layout.detail;
   const tab = model.tab;
-  const tabs = DETAIL_PANES.map((id) => (id === tab ? `[${model.titles[id]}]` : ` ${PANE_TITLES[id]} `)).join('');
+  const pane = model.panes[tab];
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Pane title={tabs} focused={model.focus === tab} width={width} height={height} lines={model.panes[tab]} scroll={model.scroll[tab]} />
+      {pane && <Pane title={pane.title} focused={model.focus === tab} width={width} height={height} lines={pane.lines} scroll={pane.scroll} total={pane.total} />}
     </Box>
   );
 }
@@ -49,10 +48,13 @@ function WideDetail({ model }: { model: ScreenModel }) {
     <Box flexDirection="row" width={model.width}>
       {model.layout.columns.map((column, c) => (
         <Box key={c} flexDirection="column" width={column[0]?.width ?? 0} marginRight={c < model.layout.columns.length - 1 ? 1 : 0}>
-          {column.map((box) => (
-            <Pane key={box.id} title={model.titles[box.id]} focused={model.focus === box.id} width={box.width} height={box.height}
-              lines={model.panes[box.id]} scroll={model.scroll[box.id]} />
-          ))}
+          {column.map((box) => {
+            const pane = model.panes[box.id];
+            return pane && (
+              <Pane key={box.id} title={pane.title} focused={model.focus === box.id} width={box.width} height={box.height}
+                lines={pane.lines} scroll={pane.scroll} total={pane.total} />
+            );
+          })}
         </Box>
       ))}
     </Box>

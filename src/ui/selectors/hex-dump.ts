@@ -9,10 +9,11 @@ export function bytesPerLine(width: number): number {
   return 4;
 }
 
-/** Lines of the dump of `bytes`, `perLine` bytes each. */
-export function hexDump(bytes: Uint8Array, perLine = 16): string[] {
+/** Lines of the dump of `bytes`, `perLine` bytes each: `count` of them from line `first`. */
+export function hexDump(bytes: Uint8Array, perLine = 16, first = 0, count = Infinity): string[] {
   const out: string[] = [];
-  for (let at = 0; at < bytes.length; at += perLine) {
+  const end = Math.min(bytes.length, (first + count) * perLine);
+  for (let at = Math.max(0, first) * perLine; at < end; at += perLine) {
     let hex = '';
     let ascii = '';
     for (let i = 0; i < perLine; i++) {

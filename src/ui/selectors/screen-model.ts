@@ -1,36 +1,14 @@
-// Everything the Screen paints, computed from the replay's state and the UI's own state
-// (focus, scroll, prompt) for one terminal size. Pure: the components only lay it out.
+// Everything the Screen paints: the step's ScreenContent windowed by the UI's own state
+// (focus, scroll, prompt). Pure: the components only lay it out. Only what is on screen is
+// in the model: the packet list's visible rows, each shown pane's visible lines.
 
-import type { JsonValue } from '../../decode/index.js';
-import type { StepFrame } from '../../replay/cursor.js';
-import type { Pace } from '../../replay/player.js';
-import type { Topology } from '../../topology/model.js';
-import { explainStep } from './explain.js';
-import { DETAIL_PANES, layoutFor, listWindowTop, PANE_TITLES, type Layout, type PaneId } from './layout.js';
-import { packetColumns, packetHeader, packetLine } from './packet-columns.js';
-import { ifaceLabel, type PacketRow } from './packet-rows.js';
-import { autoScroll, clampScroll, hexLines, tableLines, topologyLines, treeLines, type StyledLine } from './pane-lines.js';
-import { stateTables } from './state-tables.js';
-import { cut, safe, wrap } from './text.js';
-import { topologyView } from './topology-view.js';
+import { DETAIL_PANES, listWindowTop, PANE_TITLES, type Layout, type PaneId } from './layout.js';
+import { packetLine } from './packet-columns.js';
+import { autoScroll, clampScroll, type StyledLine } from './pane-lines.js';
+import { ScreenContent, type ReplayView } from './screen-content.js';
+import { cut } from './text.js';
 
-/** The replay's side: what the session knows now. */
-export interface ReplayView {
-  readonly position: number;
-  readonly length: number;
-  readonly indexDone: boolean;
-  readonly progress: number;
-  readonly frame: StepFrame | null;
-  readonly report: Record<string, JsonValue>;
-  readonly rows: (first: number, count: number) => PacketRow[];
-  readonly lastFrameNo: number;
-  readonly playing: boolean;
-  readonly pace: Pace;
-  readonly breakpoints: readonly string[];
-  readonly stopReason: string | null;
-  readonly message: { readonly text: string; readonly error: boolean } | null;
-  readonly topology: Topology | null;
-}
+export type { ReplayView } from './screen-content.js';
 
 export type PromptKind = 'goto' | 'filter' | 'breakpoint';
 export const PROMPT_LABELS: Record<PromptKind, string> = { goto: 'go to frame (or 12.5s): ', filter: 'filter: ', breakpoint: 'break on change kind or filter: ' };
@@ -52,6 +30,16 @@ export interface ListLine {
   readonly selected: boolean;
 }
 
+/** A detail pane as shown: its title and the lines in its window. */
+export interface PaneModel {
+  readonly title: string;
+  readonly lines: readonly StyledLine[];
+  /** The first line shown. */
+  readonly scroll: number;
+  /** Lines in the whole pane. */
+  readonly total: number;
+}
+
 export interface ScreenModel {
   readonly width: number;
   readonly height: number;
@@ -59,10 +47,10 @@ export interface ScreenModel {
   readonly listHeader: string;
   readonly listLines: ListLine[];
   readonly listTop: number;
-  readonly panes: Record<PaneId, StyledLine[]>;
-  /** Resolved first line shown of each pane. */
+  /** The detail panes on screen: every one in the wide layout, the current tab's in the compact one. */
+  readonly panes: Partial<Record<PaneId, PaneModel>>;
+  /** Resolved first line shown of each pane (0 for panes not on screen). */
   readonly scroll: Record<PaneId, number>;
-  readonly titles: Record<PaneId, string>;
   readonly focus: PaneId;
   readonly tab: PaneId;
   /** Two lines: the step explained in words. */
@@ -75,71 +63,36 @@ export interface ScreenModel {
 export const INITIAL_UI: UiState = { focus: 'list', tab: 'tree', scroll: {}, listTop: 0, prompt: null, help: false };
 
 export function buildScreen(view: ReplayView, ui: UiState, width: number, height: number): ScreenModel {
-  const probe = layoutFor(width, height);
-  const paneWidth = (id: PaneId): number => probe.mode === 'compact' ? probe.width : probe.columns.flat().find((b) => b.id === id)?.width ?? probe.width;
-  const changes = view.frame?.changes ?? [];
-  const tables = stateTables(view.report, changes);
-  const panes: Record<PaneId, StyledLine[]> = {
-    list: [],
-    tree: treeLines(view.frame, paneWidth('tree')),
-    hex: hexLines(view.frame, paneWidth('hex')),
-    topology: topologyLines(topologyView(view.report, view.topology, view.frame), paneWidth('topology')),
-    fdb: tableLines(tables.fdb, paneWidth('fdb')),
-    arp: tableLines(tables.arp, paneWidth('arp')),
-    nat: tableLines(tables.nat, paneWidth('nat')),
-    overlay: tableLines(tables.overlay, paneWidth('overlay')),
-  };
-  const desired = Object.fromEntries(DETAIL_PANES.map((id) => [id, panes[id].length + 1])) as Record<PaneId, number>;
-  const layout = layoutFor(width, height, desired);
-  const heights: Partial<Record<PaneId, number>> = {};
-  for (const box of layout.columns.flat()) heights[box.id] = box.height - 1;
-  const scroll = {} as Record<PaneId, number>;
-  for (const id of DETAIL_PANES) {
-    const h = layout.mode === 'compact' ? layout.detail.height - 1 : heights[id] ?? 0;
+  return screenModel(new ScreenContent(view, width, height), ui);
+}
+
+export function screenModel(content: ScreenContent, ui: UiState): ScreenModel {
+  const { layout, view } = content;
+  const scroll = { list: 0, ...Object.fromEntries(DETAIL_PANES.map((id) => [id, 0])) } as Record<PaneId, number>;
+  const shown = layout.mode === 'compact' ? [{ id: ui.tab, height: layout.detail.height }] : layout.columns.flat();
+  const panes: Partial<Record<PaneId, PaneModel>> = {};
+  for (const { id, height } of shown) {
+    const text = content.pane(id);
+    const rows = height - 1;
     const asked = ui.scroll[id];
-    scroll[id] = asked === null || asked === undefined ? autoScroll(panes[id], h, 0) : clampScroll(asked, panes[id].length, h);
+    const first = asked === null || asked === undefined ? autoScroll(text, rows, 0) : clampScroll(asked, text.length, rows);
+    scroll[id] = first;
+    const title = layout.mode === 'compact' ? tabsTitle(content, ui.tab) : content.title(id);
+    panes[id] = { title, lines: text.slice(first, Math.max(0, rows)), scroll: first, total: text.length };
   }
   const selected = view.position - 1;
   const listTop = listWindowTop(Math.max(0, selected), layout.listRows, ui.listTop, view.length);
   scroll.list = listTop;
-  const columns = packetColumns(layout.width, view.lastFrameNo);
-  const listLines = view.rows(listTop, layout.listRows).map((row) => ({ text: packetLine(row, columns), color: row.colour, selected: row.step === selected }));
-  const titles = {} as Record<PaneId, string>;
-  for (const id of ['list', ...DETAIL_PANES] as PaneId[]) titles[id] = PANE_TITLES[id];
-  titles.fdb = `FDB (${tables.fdb.reduce((n, t) => n + t.rows.length, 0)})`;
-  titles.arp = `ARP (${tables.arp[0].rows.length})`;
-  titles.nat = `NAT (${tables.nat[0].rows.length})`;
+  const listLines = view.rows(listTop, layout.listRows).map((row) => ({ text: packetLine(row, content.listColumns), color: row.colour, selected: row.step === selected }));
   return {
-    width: layout.width, height, layout, listHeader: packetHeader(columns), listLines, listTop, panes, scroll, titles,
-    focus: ui.focus, tab: ui.tab, explanation: wrap(explanation(view), layout.width, 2), status: cut(statusText(view), layout.width),
-    bottom: bottomLine(view, ui, layout.width), help: ui.help,
+    width: layout.width, height: content.height, layout, listHeader: content.listHeader, listLines, listTop, panes, scroll,
+    focus: ui.focus, tab: ui.tab, explanation: content.explanation, status: content.status, bottom: bottomLine(view, ui, layout.width), help: ui.help,
   };
 }
 
-function explanation(view: ReplayView): string {
-  const frame = view.frame;
-  if (frame === null) return view.length === 0 ? (view.indexDone ? 'The capture has no frames.' : 'Reading the capture...') : 'Before the first frame: nothing learned yet.';
-  return `#${frame.no}: ${explainStep(frame.changes, view.report, view.topology, frame.summary, frame.no)}`;
-}
-
-/** A breakpoint as the status line shows it: `nat.remap`, `/arp/`. */
-function short(breakpoint: string): string {
-  return breakpoint.startsWith('change ') ? breakpoint.slice(7) : breakpoint.startsWith('filter ') ? `/${breakpoint.slice(7)}/` : breakpoint;
-}
-
-export function paceText(pace: Pace): string {
-  return pace.kind === 'capture' ? `${pace.speed}x` : `${pace.framesPerSecond} fps`;
-}
-
-export function statusText(view: ReplayView): string {
-  const parts = [`step ${view.position}/${view.length}${view.indexDone ? '' : '+'}`];
-  const frame = view.frame;
-  if (frame !== null) parts.push(`frame ${frame.no} on ${safe(frame.ifaceName ?? ifaceLabel(frame.iface, frame.ifindex, view.topology))}${frame.direction ? ` (${frame.direction})` : ''}`);
-  parts.push(`${view.playing ? 'playing' : 'paused'} ${paceText(view.pace)}`);
-  if (!view.indexDone) parts.push(`indexing ${Math.floor(view.progress * 100)}%`);
-  if (view.breakpoints.length > 0) parts.push(`bp ${view.breakpoints.map(short).join(', ')}`);
-  if (view.stopReason !== null) parts.push(view.stopReason.startsWith('breakpoint: ') ? `hit ${short(view.stopReason.slice(12))}` : view.stopReason);
-  return parts.join(' | ');
+/** The compact layout's title line: every pane as a tab, the shown one with its count. */
+function tabsTitle(content: ScreenContent, tab: PaneId): string {
+  return DETAIL_PANES.map((id) => (id === tab ? `[${content.title(id)}]` : ` ${PANE_TITLES[id]} `)).join('');
 }
 
 function bottomLine(view: ReplayView, ui: UiState, width: number): { text: string; color?: string } {
@@ -147,4 +100,3 @@ function bottomLine(view: ReplayView, ui: UiState, width: number): { text: strin
   if (view.message !== null) return { text: cut(view.message.text, width), color: view.message.error ? 'red' : 'green' };
   return { text: cut('? help  q quit  n/p step  space play  +/- speed  : go to  / filter  b break  Tab pane', width), color: 'gray' };
 }
-

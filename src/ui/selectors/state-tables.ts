@@ -4,12 +4,14 @@
 
 import type { Change } from '../../analysis/types.js';
 import type { JsonValue } from '../../decode/index.js';
+import { RowCache } from './row-cache.js';
 import { safe } from './text.js';
 
 export type StatePaneId = 'fdb' | 'arp' | 'nat' | 'overlay';
 
 export interface StateRow {
-  readonly cells: string[];
+  /** Rows may be shared between steps (see RowCache): never changed once built. */
+  readonly cells: readonly string[];
   /** 'changed': this step made or changed the entry; 'removed': this step removed it. */
   readonly mark: 'changed' | 'removed' | null;
 }
@@ -33,7 +35,18 @@ function marked(cells: string[], hits: readonly Change[]): StateRow {
 }
 
 export function stateTables(report: Obj, changes: readonly Change[]): Record<StatePaneId, StateTable[]> {
-  return { fdb: fdbTables(report, changes), arp: [arpTable(report, changes)], nat: [natTable(report, changes)], overlay: overlayTables(report, changes) };
+  return { fdb: paneTables('fdb', report, changes), arp: paneTables('arp', report, changes), nat: paneTables('nat', report, changes),
+    overlay: paneTables('overlay', report, changes) };
+}
+
+/** One pane's tables only: the small terminal shows one pane at a time, and builds only that one. */
+export function paneTables(pane: StatePaneId, report: Obj, changes: readonly Change[]): StateTable[] {
+  switch (pane) {
+    case 'fdb': return fdbTables(report, changes);
+    case 'arp': return [arpTable(report, changes)];
+    case 'nat': return [natTable(report, changes)];
+    case 'overlay': return overlayTables(report, changes);
+  }
 }
 
 /** IPs by MAC from the ARP table: shown beside MACs (names over numbers). */
@@ -92,14 +105,17 @@ export function translatedText(e: Obj): string {
   return e.type === 'dnat' ? `dst ${endpointText(reply, 'src', e.proto)}` : `src ${endpointText(reply, 'dst', e.proto)}`;
 }
 
+/** NAT rows from earlier steps: the NAT history grows with the capture, and a step changes few of its rows. */
+const natRows = new RowCache<Obj, StateRow>(sameNatFields);
+
 function natTable(report: Obj, changes: readonly Change[]): StateTable {
   const nat = changes.filter((c) => c.kind.startsWith('nat.'));
-  const rows = list(report.nat).map((e) => {
-    const o = e.original as Obj;
-    const packets = e.packets as Obj | undefined;
-    const hits = nat.filter((c) => c.kind !== 'nat.withdrawn' && c.proto === e.proto && same(c.original, e.original));
-    return marked([safe(e.proto), `${endpointText(o, 'src', e.proto)} > ${endpointText(o, 'dst', e.proto)}`, translatedText(e),
-      `${safe(e.inside)}>${safe(e.outside)}`, packets ? `${safe(packets.original)}/${safe(packets.reply)}` : '-'], hits);
+  const entries = list(report.nat);
+  natRows.truncate(entries.length);
+  const rows = entries.map((e, i) => {
+    const hits = nat.length === 0 ? nat : nat.filter((c) => c.kind !== 'nat.withdrawn' && c.proto === e.proto && same(c.original, e.original));
+    if (hits.length > 0) return marked(natCells(e), hits);
+    return natRows.get(i, e) ?? natRows.set(i, e, marked(natCells(e), hits));
   });
   for (const c of nat.filter((x) => x.kind === 'nat.withdrawn')) {
     const o = c.original as Obj;
@@ -107,6 +123,33 @@ function natTable(report: Obj, changes: readonly Change[]): StateTable {
   }
   return { title: 'NAT translations', columns: ['proto', 'original', 'translated', 'in>out', 'pkts', ''], rows, optional: [4, 3] };
 }
+
+/** A NAT entry's cells. sameNatFields must compare every field read here. */
+function natCells(e: Obj): string[] {
+  const o = e.original as Obj;
+  const packets = e.packets as Obj | undefined;
+  return [safe(e.proto), `${endpointText(o, 'src', e.proto)} > ${endpointText(o, 'dst', e.proto)}`, translatedText(e),
+    `${safe(e.inside)}>${safe(e.outside)}`, packets ? `${safe(packets.original)}/${safe(packets.reply)}` : '-'];
+}
+
+/** Entries natCells turns into the same cells: equal in every field it reads. */
+function sameNatFields(a: Obj, b: Obj): boolean {
+  return a.proto === b.proto && a.type === b.type && a.inside === b.inside && a.outside === b.outside
+    && sameTuple(a.original, b.original) && sameTuple(a.reply, b.reply) && samePackets(a.packets, b.packets);
+}
+
+function sameTuple(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  if (a === b) return true;
+  if (!isObj(a) || !isObj(b)) return false;
+  return a.src === b.src && a.dst === b.dst && a.sport === b.sport && a.dport === b.dport && a.id === b.id;
+}
+
+function samePackets(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  if (a === b) return true;
+  return isObj(a) && isObj(b) && a.original === b.original && a.reply === b.reply;
+}
+
+const isObj = (v: JsonValue | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function overlayTables(report: Obj, changes: readonly Change[]): StateTable[] {
   const overlay = (report.overlay ?? {}) as Obj;

@@ -6,6 +6,8 @@ import { safeText } from '../../decode/index.js';
 /** Capture-supplied text made harmless for a terminal (C0/C1 controls and DEL escaped). */
 export function safe(value: unknown): string {
   if (value === null || value === undefined) return '-';
+  // Numbers are most cells of the big tables (ports, frame numbers, counters): nothing to escape.
+  if (typeof value === 'number') return String(value);
   if (typeof value === 'object') return safeText(JSON.stringify(value));
   return safeText(String(value));
 }
@@ -42,16 +44,32 @@ export interface TextTable {
  * total fits; otherwise the widest columns are narrowed first (cells then end in an ellipsis).
  */
 export function alignColumns(columns: readonly string[], rows: readonly (readonly string[])[], width: number): TextTable {
-  const widths = columnWidths(columns, rows);
-  const gaps = Math.max(0, columns.length - 1) * 2;
-  while (widths.reduce((a, b) => a + b, 0) + gaps > width) {
+  const widths = alignedWidths(columns, rows, width);
+  return { header: alignedLine(columns, widths, width), lines: rows.map((r) => alignedLine(r, widths, width)) };
+}
+
+/** The column widths alignColumns uses: needs every row, but formats none of them. */
+export function alignedWidths(columns: readonly string[], rows: readonly (readonly string[])[], width: number): number[] {
+  return narrowed(columnWidths(columns, rows), width);
+}
+
+/** Natural column widths narrowed (the widest first, down to 4) until they and their gaps fit `width`. */
+export function narrowed(natural: readonly number[], width: number): number[] {
+  const widths = [...natural];
+  const gaps = Math.max(0, widths.length - 1) * 2;
+  let total = widths.reduce((a, b) => a + b, 0) + gaps;
+  while (total > width) {
     const widest = widths.indexOf(Math.max(...widths));
     if (widths[widest] <= 4) break;
     widths[widest]--;
+    total--;
   }
-  const line = (cells: readonly string[]) =>
-    cut(cells.map((c, i) => (i === cells.length - 1 ? cut(c, widths[i]) : fit(c, widths[i]))).join('  ').trimEnd(), width);
-  return { header: line(columns), lines: rows.map(line) };
+  return widths;
+}
+
+/** One row laid out in `widths` (from alignedWidths): cells padded, the last one cut, no trailing spaces. */
+export function alignedLine(cells: readonly string[], widths: readonly number[], width: number): string {
+  return cut(cells.map((c, i) => (i === cells.length - 1 ? cut(c, widths[i]) : fit(c, widths[i]))).join('  ').trimEnd(), width);
 }
 
 /** `text` wrapped at spaces into at most `lines` lines of `width`; the last one cut. */

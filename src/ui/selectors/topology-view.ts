@@ -54,10 +54,14 @@ export function topologyView(report: Obj, topology: Topology | null, frame: Fram
     }
   }
   const uplinks = new Map<string, Set<string>>();
+  // Thousands of NAT entries share a handful of (uplink, type, address, inside): each is
+  // formatted (and escaped) once, not once per entry.
+  const seen = new TupleSet();
   for (const e of list(report.nat)) {
     const outside = typeof e.outside === 'string' ? e.outside : '(uplink)';
     const reply = (e.reply ?? {}) as Obj;
     const address = e.type === 'dnat' ? (e.original as Obj)?.dst : reply.dst;
+    if (!seen.add([outside, e.type, address, e.inside])) continue;
     uplinks.set(outside, (uplinks.get(outside) ?? new Set()).add(`${safe(e.type)} ${safe(address)} for ${safe(e.inside)}`));
   }
   for (const [outside, uses] of uplinks) {
@@ -70,6 +74,28 @@ export function topologyView(report: Obj, topology: Topology | null, frame: Fram
   if (here !== null && !out.some((l) => l.mark === 'here')) out.push({ text: `captured on ${safe(here)}`, mark: 'here' });
   if (out.length === 0) out.push({ text: 'nothing learned yet', mark: null });
   return out;
+}
+
+/** A set of tuples of values, as nested Maps: no key string is built (and hashed) per tuple. */
+class TupleSet {
+  private readonly root = new Map<unknown, unknown>();
+
+  /** Adds the tuple; false when it was there already. */
+  add(values: readonly unknown[]): boolean {
+    let node = this.root;
+    for (let i = 0; i < values.length - 1; i++) {
+      let next = node.get(values[i]);
+      if (!(next instanceof Map)) {
+        next = new Map<unknown, unknown>();
+        node.set(values[i], next);
+      }
+      node = next as Map<unknown, unknown>;
+    }
+    const last = values[values.length - 1];
+    if (node.has(last)) return false;
+    node.set(last, true);
+    return true;
+  }
 }
 
 function frameMacs(frame: FramePath | null): { src: string[]; dst: string[] } {
