@@ -150,3 +150,35 @@ describe('topology view', () => {
     expect(lines).toContainEqual({ text: 'vxlan vni 4097: 192.0.2.1 <-> 192.0.2.2 udp 4789', mark: null });
   });
 });
+
+describe('names over numbers in the UI', () => {
+  it('shows container names from docker network inspect in the FDB and ARP tables and the explanation', async () => {
+    const { ReplaySession } = await import('../../src/ui/session.js');
+    const { loadTopology } = await import('../../src/cli/analysis-run.js');
+    const { capturesDir } = await import('../helpers/paths.js');
+    const { join } = await import('node:path');
+    const napt = (f: string) => join(capturesDir, 'napt', f);
+    const s = new ReplaySession([napt('napt-multi.pcapng')], {
+      schedule: () => {}, topology: loadTopology([napt('docker-network-inspect.json'), napt('truth-host-links.json')]),
+    });
+    try {
+      s.index.indexAll();
+      s.seek(s.index.timeline.stepOfFrame(18) + 1);
+      const tables = stateTables(s.report(), s.cursor.frame!.changes);
+      const fdb = tables.fdb[0];
+      const ipColumn = fdb.columns.indexOf('ip');
+      expect(fdb.rows.find((r) => r.cells[0] === '02:42:ac:11:00:03')?.cells[ipColumn]).toBe('172.17.0.3 c2');
+      const arp = tables.arp[0];
+      expect(arp.columns).toEqual(['ip', 'mac', 'name', 'first', 'last', '']);
+      expect(arp.rows.find((r) => r.cells[0] === '172.17.0.2')?.cells[2]).toBe('c1');
+      // frame 18: c2 answers the host's ARP request for 172.17.0.3
+      expect(explainStep(s.cursor.frame!.changes, s.report(), null, 'summary', 18)).toContain('ARP: 172.17.0.3 is at 02:42:ac:11:00:03 (c2)');
+      // frame 5 settles the learning of frame 4 (without ports, docker0 waits to see where c1's frame went)
+      s.seek(s.index.timeline.stepOfFrame(5) + 1);
+      expect(explainStep(s.cursor.frame!.changes, s.report(), null, 'summary', 5))
+        .toBe('docker0 learned 02:42:ac:11:00:02 (c1, 172.17.0.2) (its port is not in the capture) [frame 4]; ARP: 172.17.0.1 is at 16:2e:a7:03:c9:ec (docker0)');
+    } finally {
+      s.close();
+    }
+  });
+});

@@ -16,14 +16,17 @@ const list = (v: JsonValue | undefined): Obj[] => (Array.isArray(v) ? (v as Obj[
 
 export function explainStep(changes: readonly Change[], report: Obj, topology: Topology | null, fallback: string, frameNo = -1): string {
   const ips = ipsByMac(report);
+  const names = namesByMac(report);
   const named = (mac: JsonValue): string => {
-    const ip = ips.get(String(mac));
-    return ip ? `${safe(mac)} (${ip.join(', ')})` : safe(mac);
+    const known = [...(names.has(String(mac)) ? [names.get(String(mac)) as string] : []), ...(ips.get(String(mac)) ?? [])];
+    return known.length > 0 ? `${safe(mac)} (${safe(known.join(', '))})` : safe(mac);
   };
+  // A MAC with only its name: where the sentence already says the IP.
+  const withName = (mac: JsonValue): string => (names.has(String(mac)) ? `${safe(mac)} (${safe(names.get(String(mac)))})` : safe(mac));
   const hasOverlayLearn = changes.some((c) => c.kind === 'overlay.learn' || c.kind === 'overlay.move');
   const sentences: string[] = [];
   for (const c of changes) {
-    let s = c.kind === 'fdb.expire' ? ageingSentence(c, changes, named) : sentence(c, changes, report, topology, named, hasOverlayLearn);
+    let s = c.kind === 'fdb.expire' ? ageingSentence(c, changes, named) : sentence(c, changes, report, topology, named, hasOverlayLearn, withName);
     if (s !== null && frameNo >= 0 && c.frame !== frameNo && c.kind !== 'fdb.expire') s += ` [frame ${c.frame}]`;
     if (s !== null && !sentences.includes(s)) sentences.push(s);
   }
@@ -31,7 +34,7 @@ export function explainStep(changes: readonly Change[], report: Obj, topology: T
 }
 
 function sentence(c: Change, all: readonly Change[], report: Obj, topology: Topology | null, named: (mac: JsonValue) => string,
-  hasOverlayLearn: boolean): string | null {
+  hasOverlayLearn: boolean, withName: (mac: JsonValue) => string = safe): string | null {
   const bridge = c.bridge === null || c.bridge === undefined ? (c.vni !== undefined ? `vni ${safe(c.vni)}` : 'the bridge') : safe(c.bridge);
   switch (c.kind) {
     case 'fdb.learn':
@@ -43,8 +46,8 @@ function sentence(c: Change, all: readonly Change[], report: Obj, topology: Topo
       const ports = floodPorts(c, report, topology);
       return `unknown unicast to ${named(c.mac)} flooded${ports > 0 ? ` to ${ports} port${ports === 1 ? '' : 's'}` : ''}`;
     }
-    case 'arp.new': return `ARP: ${safe(c.ip)} is at ${safe(c.mac)}${c.gratuitous ? ' (gratuitous)' : ''}`;
-    case 'arp.changed': return `ARP: ${safe(c.ip)} changed from ${safe(c.previous)} to ${safe(c.mac)}`;
+    case 'arp.new': return `ARP: ${safe(c.ip)} is at ${withName(c.mac)}${c.gratuitous ? ' (gratuitous)' : ''}`;
+    case 'arp.changed': return `ARP: ${safe(c.ip)} changed from ${withName(c.previous)} to ${withName(c.mac)}`;
     case 'arp.flipflop': return `ARP flip-flop: ${safe(c.ip)} back to ${safe(c.mac)} from ${safe(c.previous)}`;
     case 'arp.reused': return `ARP: ${safe(c.ip)} reused by ${safe(c.mac)} (was ${safe(c.previous)})`;
     case 'arp.duplicate': return `duplicate IP ${safe(c.ip)}: claimed by ${safe(c.mac)} and ${safe(c.other)}`;
@@ -109,4 +112,16 @@ function floodPorts(c: Change, report: Obj, topology: Topology | null): number {
     ports = [...new Set(list(bridge?.fdb).map((e) => e.port).filter((p): p is string => typeof p === 'string' && p !== name))];
   }
   return ports.filter((p) => p !== c.port).length;
+}
+
+/** The topology's names for MACs, as the report carries them beside FDB and ARP entries. */
+function namesByMac(report: Obj): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const bridge of Array.isArray(report.bridges) ? (report.bridges as Obj[]) : []) {
+    for (const e of Array.isArray(bridge.fdb) ? (bridge.fdb as Obj[]) : []) if (typeof e.name === 'string') out.set(String(e.mac), e.name);
+  }
+  for (const e of Array.isArray(report.arp) ? (report.arp as Obj[]) : []) {
+    if (typeof e.name === 'string' && !out.has(String(e.mac))) out.set(String(e.mac), e.name);
+  }
+  return out;
 }

@@ -67,7 +67,9 @@ function fdbTables(report: Obj, changes: readonly Change[]): StateTable[] {
     const mine = bridgeChanges.filter((c) => same(c.bridge, bridge.name));
     const rows = list(bridge.fdb).map((e) => {
       const hits = mine.filter((c) => c.kind !== 'fdb.expire' && c.kind !== 'fdb.flood' && c.mac === e.mac && same(c.vlan, e.vlan));
-      return marked([safe(e.mac), safe(e.port), e.vlan === null ? '-' : safe(e.vlan), (ips.get(String(e.mac)) ?? []).join(' '),
+      // The topology's name for the MAC (a container, an interface) goes beside its IPs.
+      const known = [...(ips.get(String(e.mac)) ?? []), ...(typeof e.name === 'string' ? [safe(e.name)] : [])];
+      return marked([safe(e.mac), safe(e.port), e.vlan === null ? '-' : safe(e.vlan), known.join(' '),
         e.local ? 'local' : '', safe(e.firstFrame), safe(e.lastFrame)], hits);
     });
     for (const c of mine.filter((x) => x.kind === 'fdb.expire')) {
@@ -87,7 +89,14 @@ function without<T>(items: readonly T[], index: number): T[] {
 
 function arpTable(report: Obj, changes: readonly Change[]): StateTable {
   const arp = changes.filter((c) => c.kind.startsWith('arp.'));
-  const rows = list(report.arp).map((e) => marked([safe(e.ip), safe(e.mac), safe(e.firstFrame), safe(e.lastFrame)], arp.filter((c) => c.ip === e.ip)));
+  const entries = list(report.arp);
+  if (entries.some((e) => typeof e.name === 'string')) {
+    // Names from the topology (containers, interfaces, gateways) in their own column.
+    const rows = entries.map((e) => marked([safe(e.ip), safe(e.mac), typeof e.name === 'string' ? safe(e.name) : '', safe(e.firstFrame), safe(e.lastFrame)],
+      arp.filter((c) => c.ip === e.ip)));
+    return { title: 'ARP / neighbours', columns: ['ip', 'mac', 'name', 'first', 'last', ''], rows, optional: [3, 4, 2] };
+  }
+  const rows = entries.map((e) => marked([safe(e.ip), safe(e.mac), safe(e.firstFrame), safe(e.lastFrame)], arp.filter((c) => c.ip === e.ip)));
   return { title: 'ARP / neighbours', columns: ['ip', 'mac', 'first', 'last', ''], rows, optional: [2, 3] };
 }
 
