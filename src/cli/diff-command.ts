@@ -4,13 +4,14 @@
 // ARP resolutions, bridge FDB entries, NAT translations, VXLAN tunnels and MAC-to-VTEP
 // entries. One line per difference; exit 0 when they agree, 1 otherwise.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { safeText } from '../decode/index.js';
 import { compareReports } from './diff-compare.js';
 import { analyseSide } from './diff-run.js';
 import { LineWriter } from './output.js';
+import { parseSimTopology } from '../simulate/spec-parse.js';
 import { runSimulate } from './simulate-command.js';
 
 export interface DiffCommandOptions {
@@ -34,6 +35,11 @@ function files(list: string): string[] {
 
 export function runDiff(observed: string, expected: string, options: DiffCommandOptions, out: LineWriter, err: LineWriter): number {
   const ports = [4789, ...options.vxlanPorts];
+  if (isTopology(expected)) {
+    // The overlays' own UDP ports: an overlay on 8472 must be decoded as VXLAN on both sides.
+    const spec = parseSimTopology(readFileSync(expected.trim(), 'utf8'), expected.trim());
+    for (const host of spec.hosts) for (const v of host.vxlan) if (!ports.includes(v.port)) ports.push(v.port);
+  }
   const seen = analyseSide(files(observed), ports);
   let wanted: ReturnType<typeof analyseSide>;
   if (isTopology(expected)) {
