@@ -7,7 +7,8 @@ export function renderTable(title: string, headers: readonly string[], rows: rea
   const cells = rows.map((row) => row.map((c) => (c === null || c === undefined ? '-' : safeText(String(c)))));
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]?.length ?? 0)));
   const line = (r: readonly string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
-  const out = [title, line(headers), line(widths.map((w) => '-'.repeat(w)))];
+  // Titles carry names too (a bridge's, from the capture's interface names): escaped like cells.
+  const out = [safeText(title), line(headers), line(widths.map((w) => '-'.repeat(w)))];
   if (cells.length === 0) out.push('(none)');
   for (const r of cells) out.push(line(r));
   out.push('');
