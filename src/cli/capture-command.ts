@@ -117,6 +117,9 @@ export function runCapture(opts: CaptureCommandOptions, out: LineWriter, err: Li
       live.stop(); // the reader went away (`| head`): stop quietly
     }
   });
+  // As tcpdump's "listening on": scripts (and the tests) wait for it before sending.
+  err.line(`dockshark: capturing on ${live.interfaces.map((i) => safeText(i.name ?? '?')).join(', ')}${opts.filter === '' ? '' : ` with filter ${safeText(opts.filter)}`}; stop with Ctrl-C.`);
+  err.flush();
   const stop = (): void => live.stop();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
