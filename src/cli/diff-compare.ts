@@ -68,6 +68,12 @@ function vtepFacts(report: Obj): string[] {
   return list(overlay.fdb).map((e) => `vni ${str(e.vni)}: ${str(e.mac)} behind ${str(e.vtep)}`);
 }
 
+/** MTU trouble on an overlay (fragmentation, ICMP fragmentation needed), with how often it happened. */
+function mtuFacts(report: Obj): string[] {
+  const overlay = (report.overlay ?? {}) as Obj;
+  return list(overlay.mtu).map((e) => `${str(e.problem)} vni ${str(e.vni)} ${str(e.src)} > ${str(e.dst)} mtu ${str(e.mtu)}, ${str(e.count)} time${e.count === 1 ? '' : 's'}`);
+}
+
 /** Multiset difference: each fact of one side matches at most one equal fact of the other. */
 function compareLists(what: string, observed: string[], expected: string[], out: Difference[]): number {
   const pool = new Map<string, number>();
@@ -101,5 +107,6 @@ export function compareReports(observed: Obj, expected: Obj): Comparison {
   agree += compareLists('NAT translation', natFacts(observed), natFacts(expected), differences);
   agree += compareLists('VXLAN tunnel', tunnelFacts(observed), tunnelFacts(expected), differences);
   agree += compareLists('VXLAN MAC-to-VTEP entry', vtepFacts(observed), vtepFacts(expected), differences);
+  agree += compareLists('VXLAN MTU trouble', mtuFacts(observed), mtuFacts(expected), differences);
   return { agree, differences };
 }

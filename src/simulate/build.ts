@@ -26,13 +26,15 @@ function maskNet(a: Address): Ip {
   return a.prefix === 0 ? 0 : ((a.ip & ((~0 << (32 - a.prefix)) >>> 0)) >>> 0);
 }
 
+const DEFAULT_MTU = 1500;
+
 export function buildWorld(spec: SimSpec): World {
   const nodes = new Map<string, Ns>();
   const captures: CapturePoint[] = [];
   const device = (ns: Ns, name: string, kind: DeviceKind, mac: Mac, side: Device['side'], address: Address | null): Device => {
     const dev: Device = {
       name, ns, mac, kind, addresses: address === null ? [] : [address], peer: null, master: null, bridge: null,
-      vxlan: null, parent: null, children: [], capture: captures.length, side,
+      vxlan: null, parent: null, children: [], capture: captures.length, side, mtu: DEFAULT_MTU,
     };
     captures.push({ name, node: ns.name, side });
     ns.devices.push(dev);
@@ -68,6 +70,11 @@ export function buildWorld(spec: SimSpec): World {
       const c = spec.containers.find((x) => x.name === p.container && x.host === h.name);
       if (c?.address) ns.publish.push({ proto: p.proto, hostPort: p.hostPort, target: c.address.ip, port: p.port });
     }
+    // Linux gives a bridge without its own MTU setting the smallest of its ports'
+    for (const b of h.bridges) {
+      const dev = ns.devices.find((d) => d.bridge !== null && d.name === b.name);
+      if (dev?.bridge && b.mtu === null && dev.bridge.ports.length > 0) dev.mtu = Math.min(...dev.bridge.ports.map((p) => p.mtu));
+    }
   }
   return { nodes, captures };
 }
@@ -82,11 +89,13 @@ function buildHost(h: HostSpec, nodes: Map<string, Ns>, uplinks: Map<string, Dev
   if (h.publish.length > 0 || h.bridges.some((b) => b.masquerade)) ns.conntrack = new Conntrack();
   for (const b of h.bridges) {
     const dev = device(ns, b.name, 'bridge', b.mac, 'host', b.address);
+    dev.mtu = b.mtu ?? DEFAULT_MTU;
     dev.bridge = { dev, ports: [], fdb: new Map(), masquerade: b.masquerade };
   }
   const up = h.uplink;
   if (up !== null) {
     const dev = device(ns, up.name, 'uplink', up.mac, 'host', up.address);
+    dev.mtu = up.mtu;
     uplinks.set(h.name, dev);
     if (up.gateway !== null) ns.routes.push({ net: 0, prefix: 0, dev, via: up.gateway });
     if (up.peer !== null && 'name' in up.peer) {
@@ -94,11 +103,13 @@ function buildHost(h: HostSpec, nodes: Map<string, Ns>, uplinks: Map<string, Dev
       nodes.set(up.peer.name, peerNs);
       peerNs.listen.push(...up.peer.listen);
       const peerDev = device(peerNs, up.peer.ifname, 'uplink', up.peer.mac, 'peer', up.peer.address);
+      peerDev.mtu = up.mtu;
       [dev.peer, peerDev.peer] = [peerDev, dev];
     }
   }
   for (const v of h.vxlan) {
     const dev = device(ns, v.name, 'vxlan', v.mac, 'host', null);
+    dev.mtu = v.mtu;
     dev.vxlan = { spec: v, fdb: new Map(v.fdb.map((e) => [e.mac, e.dst])), neigh: new Map(v.neigh.map((e) => [e.ip, e.mac])) };
     attachToBridge(ns, v.bridge, dev);
   }
@@ -124,6 +135,7 @@ function buildContainer(c: ContainerSpec, spec: SimSpec, nodes: Map<string, Ns>,
   ns.listen.push(...c.listen);
   if (c.network.kind === 'none' || c.address === null) return;
   const eth0 = device(ns, 'eth0', c.network.kind === 'macvlan' ? 'macvlan' : 'veth', c.mac, 'container', c.address);
+  eth0.mtu = c.mtu;
   if (c.gateway !== null) ns.routes.push({ net: 0, prefix: 0, dev: eth0, via: c.gateway });
   if (c.network.kind === 'macvlan') {
     const parent = uplinks.get(c.host) as Device;

@@ -1,16 +1,22 @@
 // Layer 2: frames leaving and entering devices. A veth or cable hands the frame to its
 // other end; a bridge learns the source MAC on the ingress port, then forwards to the
 // learned port or floods (broadcast, multicast, unknown unicast) to every other port;
-// a macvlan parent hands frames to the child whose MAC they carry. Every device a frame
+// a macvlan parent hands frames to the child whose MAC they carry; a frame too big for
+// the port it would leave by is dropped, as Linux's is_skb_forwardable() does (the
+// MTU plus 4 bytes of slack for a VLAN tag). Every device a frame
 // crosses records it, as a capture on that device would (a bridge is promiscuous while
 // captured, so it records every frame that enters it from a port).
 
 import { isGroupMac } from '../decode/addr.js';
 import { BRIDGE_NS, Scheduler, WIRE_NS } from './clock.js';
+import { ipv4Length } from './packet-encode.js';
 import type { EthFrame } from './packet-types.js';
 import { nsInput } from './stack.js';
 import { vxlanXmit } from './vxlan.js';
 import type { Bridge, Device, Recorded } from './world.js';
+
+/** is_skb_forwardable() allows a VLAN tag's 4 bytes beyond the MTU. */
+const VLAN_SLACK = 4;
 
 export class DataPath {
   readonly clock = new Scheduler();
@@ -67,11 +73,20 @@ export class DataPath {
   private forward(bridge: Bridge, ingress: Device | null, frame: EthFrame, t: number): void {
     const port = isGroupMac(frame.dst) ? undefined : bridge.fdb.get(frame.dst);
     if (port === undefined) this.flood(bridge, ingress, frame, t);
-    else if (port !== ingress) this.xmit(port, frame, t);
+    else if (port !== ingress) this.toPort(bridge, port, frame, t);
   }
 
   private flood(bridge: Bridge, ingress: Device | null, frame: EthFrame, t: number): void {
-    for (const port of bridge.ports) if (port !== ingress) this.xmit(port, frame, t);
+    for (const port of bridge.ports) if (port !== ingress) this.toPort(bridge, port, frame, t);
+  }
+
+  private toPort(bridge: Bridge, port: Device, frame: EthFrame, t: number): void {
+    const body = frame.body;
+    if (body.kind === 'ipv4' && ipv4Length(body) > port.mtu + VLAN_SLACK) {
+      this.notes.push(`${bridge.dev.ns.name}: ${bridge.dev.name} dropped a ${ipv4Length(body)}-byte packet too big for ${port.name} (MTU ${port.mtu}).`);
+      return;
+    }
+    this.xmit(port, frame, t);
   }
 
   /** macvlan in bridge mode: siblings get frames for their MAC directly; the parent's wire gets the rest too. */

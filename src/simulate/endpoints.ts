@@ -14,7 +14,9 @@ import { vxlanReceive } from './vxlan.js';
 import type { Ns, TcpConn } from './world.js';
 
 /** RFC 1812: an ICMP error quotes as much of the datagram as fits in 576 bytes. */
-const ICMP_QUOTE_MAX = 576 - 20 - 8;
+export const ICMP_QUOTE_MAX = 576 - 20 - 8;
+/** Linux's net.ipv4.route.min_pmtu: a smaller next-hop MTU is raised to it. */
+const MIN_PMTU = 552;
 const TCP_WINDOW = 64240;
 
 export function reply(dp: DataPath, ns: Ns, to: Ipv4Packet, l4: L4, df: boolean, t: number): void {
@@ -30,6 +32,11 @@ export function deliverLocal(dp: DataPath, ns: Ns, packet: Ipv4Packet, t: number
       if (l4.type === 8) reply(dp, ns, packet, { ...l4, type: 0 }, false, t);
       return;
     case 'icmp-error':
+      // fragmentation needed: remember the path MTU toward the quoted packet's destination
+      if (l4.code === 4 && l4.mtu !== undefined && l4.quoted.length >= 20) {
+        const view = new DataView(l4.quoted.buffer, l4.quoted.byteOffset, l4.quoted.byteLength);
+        ns.pmtu.set(view.getUint32(16), Math.max(MIN_PMTU, l4.mtu));
+      }
       return;
     case 'udp':
       if (vxlanReceive(dp, ns, packet, l4, t)) return;

@@ -48,15 +48,27 @@ function encodeArp(arp: ArpPacket): Uint8Array {
 
 const PROTOCOL = { icmp: 1, 'icmp-error': 1, udp: 17, tcp: 6 } as const;
 
+/** The IPv4 payload a datagram carries whole (a fragment's is a slice of it). */
+export function encodeIpv4Payload(packet: Ipv4Packet): Uint8Array {
+  return encodeL4(packet.l4, packet.src, packet.dst);
+}
+
+/** Total Length of the packet as sent: header and payload, in bytes. */
+export function ipv4Length(packet: Ipv4Packet): number {
+  return IPV4_HEADER + (packet.frag !== undefined ? packet.frag.payload.length : encodeIpv4Payload(packet).length);
+}
+
 export function encodeIpv4(packet: Ipv4Packet): Uint8Array {
-  const payload = encodeL4(packet.l4, packet.src, packet.dst);
+  const frag = packet.frag;
+  const payload = frag !== undefined ? frag.payload : encodeL4(packet.l4, packet.src, packet.dst);
   const out = new Uint8Array(IPV4_HEADER + payload.length);
   const view = new DataView(out.buffer);
   view.setUint8(0, 0x45); // version 4, IHL 5 words
   view.setUint8(1, 0); // DSCP/ECN
   view.setUint16(2, out.length); // Total Length
   view.setUint16(4, packet.id & 0xffff);
-  view.setUint16(6, packet.df ? 0x4000 : 0); // flags + fragment offset
+  // flags (DF 0x4000, MF 0x2000) and the fragment offset in 8-byte units
+  view.setUint16(6, (packet.df ? 0x4000 : 0) | (frag?.mf === true ? 0x2000 : 0) | ((frag?.offset ?? 0) >> 3));
   view.setUint8(8, packet.ttl);
   view.setUint8(9, PROTOCOL[packet.l4.proto]);
   view.setUint32(12, packet.src);
@@ -88,6 +100,7 @@ function encodeL4(l4: L4, src: number, dst: number): Uint8Array {
       const view = new DataView(out.buffer);
       view.setUint8(0, l4.type);
       view.setUint8(1, l4.code);
+      if (l4.mtu !== undefined) view.setUint16(6, l4.mtu); // RFC 1191: next-hop MTU
       out.set(l4.quoted, ICMP_HEADER);
       view.setUint16(2, internetChecksum(view, 0, out.length, 0));
       return out;

@@ -32,6 +32,8 @@ export interface IcmpError {
   /** 3 destination unreachable. */
   readonly type: 3;
   readonly code: number;
+  /** Code 4 (fragmentation needed): the next-hop MTU in bytes (RFC 1191); else absent. */
+  readonly mtu?: number;
   /** The offending datagram as it was sent (IP header and the start of its payload). */
   readonly quoted: Uint8Array;
 }
@@ -69,6 +71,19 @@ export interface TcpSegment {
 
 export type L4 = IcmpEcho | IcmpError | UdpDatagram | TcpSegment;
 
+/**
+ * One fragment of a datagram (RFC 791): `payload` is its slice of the whole datagram's
+ * encoded payload, starting `offset` bytes in. The whole datagram stays attached, so a
+ * receiver that has every fragment gets it back without parsing bytes again.
+ */
+export interface Fragment {
+  readonly offset: number;
+  /** More Fragments flag. */
+  readonly mf: boolean;
+  readonly payload: Uint8Array;
+  readonly whole: Ipv4Packet;
+}
+
 export interface Ipv4Packet {
   readonly kind: 'ipv4';
   readonly src: Ip;
@@ -78,7 +93,10 @@ export interface Ipv4Packet {
   readonly id: number;
   /** Don't Fragment flag. */
   readonly df: boolean;
+  /** For a fragment, the whole datagram's L4 (read `frag` first: its bytes are a slice). */
   readonly l4: L4;
+  /** Set on a fragment only. */
+  readonly frag?: Fragment;
 }
 
 export interface EthFrame {

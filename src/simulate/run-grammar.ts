@@ -1,5 +1,5 @@
 // The --run command grammar (docs/simulate.md):
-//   NODE ping TARGET [count N] [interval SECONDS] [id N] [size BYTES]
+//   NODE ping TARGET [count N] [interval SECONDS] [id N] [size BYTES] [pmtu want|do|dont]
 //   NODE udp TARGET:PORT [sport N] [data TEXT]
 //   NODE tcp TARGET:PORT [sport N] [data TEXT]
 // NODE is a container, a host or an uplink peer; TARGET is one of those (its address)
@@ -20,13 +20,15 @@ export type RunCommand =
   | {
       readonly kind: 'ping'; readonly node: string; readonly target: Target; readonly text: string;
       readonly count: number; readonly intervalNs: number; readonly id: number | null; readonly size: number;
+      /** ping -M: what to do with a packet larger than the path MTU. */
+      readonly pmtu: 'want' | 'do' | 'dont';
     }
   | {
       readonly kind: 'udp' | 'tcp'; readonly node: string; readonly target: Target; readonly text: string;
       readonly port: number; readonly sport: number | null; readonly data: string | null;
     };
 
-const USAGE = 'write NODE ping TARGET [count N] [interval S] [id N] [size N], or NODE udp|tcp TARGET:PORT [sport N] [data TEXT]';
+const USAGE = 'write NODE ping TARGET [count N] [interval S] [id N] [size N] [pmtu want|do|dont], or NODE udp|tcp TARGET:PORT [sport N] [data TEXT]';
 
 function target(text: string): Target {
   const ip = parseIpv4(text);
@@ -46,18 +48,22 @@ export function parseRun(command: string): RunCommand {
   const [node, verb, dest] = words;
   if (node === undefined || node === '' || dest === undefined) throw new RunSyntaxError(`--run "${command}" is incomplete: ${USAGE}.`);
   if (verb === 'ping') {
-    const options = { count: 1, interval: 1, id: null as number | null, size: 56 };
+    const options = { count: 1, interval: 1, id: null as number | null, size: 56, pmtu: 'want' as 'want' | 'do' | 'dont' };
     for (let i = 3; i < words.length; i += 2) {
       const [name, value] = [words[i], words[i + 1]];
       if (name === 'count') options.count = number(command, name, value, 1, 1000);
       else if (name === 'interval') options.interval = number(command, name, value, 0.001, 60);
       else if (name === 'id') options.id = number(command, name, value, 0, 65535);
-      else if (name === 'size') options.size = number(command, name, value, 16, 1472);
-      else throw new RunSyntaxError(`--run "${command}": unknown option "${name}"; ping takes count, interval, id and size.`);
+      // 65507: the largest ICMP data an IPv4 datagram holds (65535 - 20 - 8)
+      else if (name === 'size') options.size = number(command, name, value, 16, 65507);
+      else if (name === 'pmtu') {
+        if (value !== 'want' && value !== 'do' && value !== 'dont') throw new RunSyntaxError(`--run "${command}": pmtu takes want, do or dont (as ping -M).`);
+        options.pmtu = value;
+      } else throw new RunSyntaxError(`--run "${command}": unknown option "${name}"; ping takes count, interval, id, size and pmtu.`);
     }
     return {
       kind: 'ping', node, target: target(dest), text: command.trim(), count: options.count,
-      intervalNs: Math.round(options.interval * 1e9), id: options.id, size: options.size,
+      intervalNs: Math.round(options.interval * 1e9), id: options.id, size: options.size, pmtu: options.pmtu,
     };
   }
   if (verb === 'udp' || verb === 'tcp') {

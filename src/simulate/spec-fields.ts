@@ -48,6 +48,11 @@ export class Fields {
     return value;
   }
 
+  /** An MTU in bytes: IPv4's minimum (RFC 791: 68) to the largest IPv4 packet. */
+  mtu(value: unknown, path: string, fallback: number): number {
+    return value === undefined || value === null ? fallback : this.int(value, path, 68, 65535);
+  }
+
   mac(value: unknown, path: string): Mac {
     const mac = typeof value === 'string' ? parseMac(value) : null;
     if (mac === null) this.fail(path, 'a MAC address like 02:42:ac:11:00:02', value);

@@ -41,18 +41,19 @@ function parseHost(f: Fields, m: YamlMap, path: string): HostSpec {
 }
 
 function parseBridge(f: Fields, m: YamlMap, path: string): BridgeSpec {
-  f.only(m, path, ['name', 'mac', 'address', 'masquerade']);
+  f.only(m, path, ['name', 'mac', 'address', 'masquerade', 'mtu']);
   const name = f.string(m.name, `${path}.name`);
   return {
     name,
     mac: m.mac === undefined ? derivedMac(name) : f.mac(m.mac, `${path}.mac`),
     address: m.address === undefined || m.address === null ? null : f.address(m.address, `${path}.address`),
     masquerade: f.bool(m.masquerade, `${path}.masquerade`, false),
+    mtu: m.mtu === undefined || m.mtu === null ? null : f.mtu(m.mtu, `${path}.mtu`, 0),
   };
 }
 
 function parseUplink(f: Fields, m: YamlMap, path: string): UplinkSpec {
-  f.only(m, path, ['name', 'mac', 'address', 'gateway', 'peer']);
+  f.only(m, path, ['name', 'mac', 'address', 'gateway', 'peer', 'mtu']);
   const name = f.optString(m.name, `${path}.name`, 'eth0');
   let peer: UplinkSpec['peer'] = null;
   if (typeof m.peer === 'string') peer = { host: m.peer };
@@ -63,6 +64,7 @@ function parseUplink(f: Fields, m: YamlMap, path: string): UplinkSpec {
     address: m.address === undefined || m.address === null ? null : f.address(m.address, `${path}.address`),
     gateway: m.gateway === undefined || m.gateway === null ? null : f.ip(m.gateway, `${path}.gateway`),
     peer,
+    mtu: f.mtu(m.mtu, `${path}.mtu`, 1500),
   };
 }
 
@@ -90,7 +92,7 @@ function parsePublish(f: Fields, value: unknown, path: string): PublishSpec {
 }
 
 function parseVxlan(f: Fields, m: YamlMap, path: string): VxlanSpec {
-  f.only(m, path, ['name', 'vni', 'port', 'local', 'bridge', 'mac', 'learning', 'proxy', 'remotes', 'fdb', 'neigh']);
+  f.only(m, path, ['name', 'vni', 'port', 'local', 'bridge', 'mac', 'learning', 'proxy', 'remotes', 'fdb', 'neigh', 'mtu']);
   const name = f.optString(m.name, `${path}.name`, 'vxlan0');
   return {
     name,
@@ -100,6 +102,7 @@ function parseVxlan(f: Fields, m: YamlMap, path: string): VxlanSpec {
     bridge: f.string(m.bridge, `${path}.bridge`),
     mac: m.mac === undefined ? derivedMac(`${name}@${String(m.local)}`) : f.mac(m.mac, `${path}.mac`),
     learning: f.bool(m.learning, `${path}.learning`, true),
+    mtu: f.mtu(m.mtu, `${path}.mtu`, 1500),
     proxy: f.bool(m.proxy, `${path}.proxy`, false),
     remotes: f.list(m.remotes, `${path}.remotes`).map((r, i) => f.ip(r, `${path}.remotes[${i}]`)),
     fdb: f.list(m.fdb, `${path}.fdb`).map((e, i) => {
@@ -132,7 +135,7 @@ function parseNetwork(f: Fields, value: unknown, path: string, host: HostSpec): 
 }
 
 function parseContainer(f: Fields, m: YamlMap, path: string, hosts: readonly HostSpec[]): ContainerSpec {
-  f.only(m, path, ['name', 'host', 'network', 'mac', 'address', 'gateway', 'veth', 'listen']);
+  f.only(m, path, ['name', 'host', 'network', 'mac', 'address', 'gateway', 'veth', 'listen', 'mtu']);
   const name = f.string(m.name, `${path}.name`);
   const hostName = m.host === undefined && hosts.length === 1 ? hosts[0].name : f.string(m.host, `${path}.host`);
   const host = hosts.find((h) => h.name === hostName);
@@ -153,6 +156,7 @@ function parseContainer(f: Fields, m: YamlMap, path: string, hosts: readonly Hos
     address,
     gateway,
     veth: f.optString(m.veth, `${path}.veth`, `veth${name}`.slice(0, 15)),
+    mtu: f.mtu(m.mtu, `${path}.mtu`, 1500),
     listen: f.listen(m.listen, `${path}.listen`),
   };
 }

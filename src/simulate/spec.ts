@@ -24,6 +24,8 @@ export interface BridgeSpec {
   readonly address: Address | null;
   /** MASQUERADE the bridge's subnet when it leaves through the uplink. */
   readonly masquerade: boolean;
+  /** Bytes; null: the smallest MTU of its ports, as Linux sets a bridge's. */
+  readonly mtu: number | null;
 }
 
 export interface PeerSpec {
@@ -45,6 +47,8 @@ export interface UplinkSpec {
   readonly gateway: Ip | null;
   /** An outside node at the other end, or another host's uplink (back to back). */
   readonly peer: PeerSpec | { readonly host: string } | null;
+  /** Bytes (the peer's interface gets the same). */
+  readonly mtu: number;
 }
 
 export interface PublishSpec {
@@ -72,6 +76,8 @@ export interface VxlanSpec {
   readonly fdb: readonly { readonly mac: Mac; readonly dst: Ip }[];
   /** Programmed neighbours for proxy ARP (`ip neigh add IP lladdr MAC dev vxlan0 nud permanent`). */
   readonly neigh: readonly { readonly ip: Ip; readonly mac: Mac }[];
+  /** Bytes: 1450 leaves room for the 50 bytes of encapsulation on a 1500-byte underlay. */
+  readonly mtu: number;
 }
 
 export interface HostSpec {
@@ -100,6 +106,8 @@ export interface ContainerSpec {
   readonly gateway: Ip | null;
   /** The host-side veth's name (bridge mode). */
   readonly veth: string;
+  /** The container's eth0 MTU in bytes (`ip link set eth0 mtu` inside it; the host-side veth keeps 1500). */
+  readonly mtu: number;
   readonly listen: readonly Listen[];
 }
 

@@ -1,13 +1,18 @@
 // Layer 3 of a namespace: ARP (answer requests for our addresses, cache the sender,
 // resolve next hops and hold packets until the reply comes: a cached neighbour needs
 // no ARP the second time), IPv4 input (local delivery, or forwarding with TTL - 1 when
-// the namespace forwards), and conntrack/NAT on hosts (nat.ts).
+// the namespace forwards), conntrack/NAT on hosts (nat.ts), and the MTU: forwarding a
+// packet too big for the next link sends ICMP fragmentation needed when it has DF and
+// fragments it otherwise; a namespace's own packets are fragmented to the smaller of
+// the link's MTU and the path MTU it learnt, unless the sender forbids it (`ping -M do`).
 
-import { isGroupMac } from '../decode/addr.js';
+import { formatIpv4, isGroupMac } from '../decode/addr.js';
 import { STACK_NS } from './clock.js';
 import type { DataPath } from './datapath.js';
-import { deliverLocal } from './endpoints.js';
+import { deliverLocal, ICMP_QUOTE_MAX } from './endpoints.js';
+import { fragment, reassemble } from './fragments.js';
 import { invert, tupleOf, withTuple, type Tuple } from './nat.js';
+import { encodeIpv4, ipv4Length } from './packet-encode.js';
 import { BROADCAST_MAC, type ArpPacket, type EthFrame, type Ip, type Ipv4Packet } from './packet-types.js';
 import { inSubnet, type Device, type Ns, type Route } from './world.js';
 
@@ -38,6 +43,13 @@ function arpInput(dp: DataPath, dev: Device, arp: ArpPacket, t: number): void {
 
 function ipInput(dp: DataPath, inDev: Device, packet: Ipv4Packet, t: number): void {
   const ns = inDev.ns;
+  // conntrack needs whole datagrams (Linux's nf_defrag_ipv4): NAT hosts reassemble first
+  // and fragment again on the way out; a plain router forwards fragments as they come
+  if (packet.frag !== undefined && (ns.conntrack !== null || ns.ownsIp(packet.dst))) {
+    const whole = reassemble(ns, packet);
+    if (whole === null) return;
+    packet = whole;
+  }
   let fresh: Tuple | null = null;
   if (ns.conntrack !== null) {
     const tuple = tupleOf(packet);
@@ -57,13 +69,31 @@ function ipInput(dp: DataPath, inDev: Device, packet: Ipv4Packet, t: number): vo
   if (!ns.forwarding || packet.ttl <= 1) return;
   const route = lookupRoute(ns, packet.dst);
   if (route === null) return;
+  if (packet.df && ipv4Length(packet) > route.dev.mtu) {
+    fragmentationNeeded(dp, inDev, packet, route.dev.mtu, t);
+    return;
+  }
   packet = { ...packet, ttl: packet.ttl - 1 };
   if (fresh !== null && ns.conntrack !== null) {
     packet = masquerade(ns, route.dev, fresh, packet);
     ns.conntrack.add({ orig: fresh, reply: invert(tupleOf(packet) as Tuple) });
   }
-  const forwarded = packet;
-  dp.clock.at(t + STACK_NS, () => routeOut(dp, ns, route, forwarded, t + STACK_NS));
+  const pieces = ipv4Length(packet) > route.dev.mtu ? fragment(packet, route.dev.mtu) : [packet];
+  dp.clock.at(t + STACK_NS, () => {
+    for (const piece of pieces) routeOut(dp, ns, route, piece, t + STACK_NS);
+  });
+}
+
+/** ICMP 3/4 to the sender, from the address of the interface the packet came in on, quoting it as received. */
+function fragmentationNeeded(dp: DataPath, inDev: Device, packet: Ipv4Packet, mtu: number, t: number): void {
+  const ns = inDev.ns;
+  const src = inDev.addresses[0]?.ip ?? sourceFor(ns, packet.src);
+  if (src === null) return;
+  const quoted = encodeIpv4(packet).subarray(0, ICMP_QUOTE_MAX);
+  const error: Ipv4Packet = {
+    kind: 'ipv4', src, dst: packet.src, ttl: 64, id: ns.nextIpId(), df: false, l4: { proto: 'icmp-error', type: 3, code: 4, mtu, quoted },
+  };
+  dp.clock.at(t + STACK_NS, () => ipOutput(dp, ns, error, t + STACK_NS));
 }
 
 /** Published ports: a new UDP/TCP connection to one of the host's addresses, from outside its bridges. */
@@ -93,11 +123,25 @@ export function lookupRoute(ns: Ns, dst: Ip): Route | null {
   return best;
 }
 
+/**
+ * How a socket treats a packet larger than the path MTU (Linux's IP_MTU_DISCOVER, ping -M):
+ * `want` (the default) fragments it, `do` refuses to send it (EMSGSIZE), `dont` never sets DF.
+ */
+export type PmtuDiscovery = 'want' | 'do' | 'dont';
+
 /** Sends a packet the namespace originates (its source already chosen); false when there is no route. */
-export function ipOutput(dp: DataPath, ns: Ns, packet: Ipv4Packet, t: number): boolean {
+export function ipOutput(dp: DataPath, ns: Ns, packet: Ipv4Packet, t: number, discovery: PmtuDiscovery = 'want'): boolean {
   const route = lookupRoute(ns, packet.dst);
   if (route === null) return false;
-  routeOut(dp, ns, route, packet, t);
+  const mtu = Math.min(route.dev.mtu, ns.pmtu.get(packet.dst) ?? Infinity);
+  const length = ipv4Length(packet);
+  if (length <= mtu) {
+    routeOut(dp, ns, route, packet, t);
+  } else if (discovery === 'do') {
+    dp.notes.push(`${ns.name}: a ${length}-byte packet to ${formatIpv4(packet.dst)} does not fit the path MTU ${mtu} and may not be fragmented: not sent (message too long).`);
+  } else {
+    for (const piece of fragment(packet, mtu)) routeOut(dp, ns, route, piece, t);
+  }
   return true;
 }
 

@@ -6,7 +6,7 @@ import type { DataPath } from './datapath.js';
 import { tcpConnect } from './endpoints.js';
 import type { Ip, Ipv4Packet } from './packet-types.js';
 import { RunSyntaxError, type RunCommand, type Target } from './run-grammar.js';
-import { ipOutput, sourceFor } from './stack.js';
+import { ipOutput, sourceFor, type PmtuDiscovery } from './stack.js';
 import type { Ns } from './world.js';
 
 const utf8 = new TextEncoder();
@@ -45,15 +45,16 @@ export function startCommand(dp: DataPath, nodes: Map<string, Ns>, command: RunC
     dp.notes.push(`--run "${command.text}": ${command.node} has no route to the destination; nothing was sent.`);
     return;
   }
-  const send = (packet: Ipv4Packet, at: number): void => {
-    dp.clock.at(at, () => ipOutput(dp, ns, { ...packet, id: ns.nextIpId() }, at));
+  const send = (packet: Ipv4Packet, at: number, discovery: PmtuDiscovery = 'want'): void => {
+    dp.clock.at(at, () => ipOutput(dp, ns, { ...packet, id: ns.nextIpId() }, at, discovery));
   };
   if (command.kind === 'ping') {
     // without `id`, ids are 0x1000 + the command's index (ping uses its process id)
     const id = command.id ?? 0x1000 + index;
     for (let seq = 1; seq <= command.count; seq++) {
       const at = t + (seq - 1) * command.intervalNs;
-      send({ kind: 'ipv4', src, dst, ttl: 64, id: 0, df: true, l4: { proto: 'icmp', type: 8, id, seq, data: pingData(command.size, at) } }, at);
+      const df = command.pmtu !== 'dont';
+      send({ kind: 'ipv4', src, dst, ttl: 64, id: 0, df, l4: { proto: 'icmp', type: 8, id, seq, data: pingData(command.size, at) } }, at, command.pmtu);
     }
     return;
   }

@@ -44,6 +44,8 @@ export interface Device {
   readonly capture: number;
   /** Which side of the topology the device is on, for the default capture set. */
   readonly side: 'host' | 'container' | 'peer';
+  /** Bytes of IPv4 packet the device sends whole. */
+  mtu: number;
 }
 
 export interface Route {
@@ -66,6 +68,10 @@ export class Ns {
   readonly neigh = new Map<Ip, Mac>();
   /** Packets waiting for an ARP reply, per next hop. */
   readonly pending = new Map<Ip, Ipv4Packet[]>();
+  /** Path MTUs learnt from ICMP fragmentation needed, per destination (never expire here). */
+  readonly pmtu = new Map<Ip, number>();
+  /** Fragments received so far, per datagram (fragments.ts). */
+  readonly reassembly = new Map<string, Ipv4Packet[]>();
   readonly listen: Listen[] = [];
   /** UDP ports a --run command sends from (replies to them are consumed, not answered). */
   readonly udpClients = new Set<number>();

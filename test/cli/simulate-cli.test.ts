@@ -31,7 +31,16 @@ interface Scenario {
   runs: string[];
   /** extra `dockshark diff` options (the recording's VXLAN port when it is not 4789) */
   diffArgs?: string[];
+  /** what simulate says on standard error about traffic that went nowhere */
+  notes?: string[];
 }
+
+const LARGE_PINGS = [
+  'c1 ping c2', 'c1 ping c2 count 2 interval 0.3 size 1472 pmtu dont', 'c1 ping c2 count 3 interval 0.3 size 1472 pmtu do',
+  'c1 ping c2 count 2 interval 0.3 size 1472 pmtu dont',
+];
+// the second and third DF pings, after c1 learnt the path MTU: ping says "message too long"
+const REFUSED = Array(2).fill('c1: a 1500-byte packet to 10.0.1.3 does not fit the path MTU 1450 and may not be fragmented: not sent (message too long).');
 
 const SCENARIOS: Scenario[] = [
   {
@@ -83,13 +92,29 @@ const SCENARIOS: Scenario[] = [
     // without it the underlay is plain UDP on both sides and the tunnel facts are not compared
     diffArgs: ['--vxlan-port', '8472'],
   },
+  {
+    // h1 routes c1's pings into a 1450-byte overlay: fragments them, or ICMP fragmentation needed with DF
+    name: 'overlay-mtu',
+    recording: 'overlay-mtu/overlay-mtu-multi-h1.pcapng',
+    interfaces: ['h1:eth0', 'h1:br0', 'h1:vxlan0', 'docker0', 'veth9c1d2e3'],
+    runs: LARGE_PINGS,
+    notes: REFUSED,
+  },
+  {
+    // a 1500-byte overlay on a 1500-byte underlay: outer fragments, the vxlan driver's own ICMP with DF
+    name: 'overlay-pmtu-bridged',
+    recording: 'overlay-pmtu-bridged/pmtu-multi-h1.pcapng',
+    interfaces: ['h1:eth0', 'h1:br0', 'h1:vxlan0', 'veth0c1'],
+    runs: LARGE_PINGS,
+    notes: REFUSED,
+  },
 ];
 
 function simulateScenario(s: Scenario): string {
   const out = join(dir, `${s.name}.pcapng`);
   const r = cli(['simulate', join(capturesDir, s.name, 'simulate.yaml'), '-w', out,
     ...s.interfaces.flatMap((i) => ['-i', i]), ...s.runs.flatMap((c) => ['--run', c])]);
-  expect(r.stderr).toBe('');
+  expect(r.stderr).toBe((s.notes ?? []).map((n) => `dockshark: ${n}\n`).join(''));
   expect(r.code).toBe(0);
   return out;
 }
@@ -125,6 +150,14 @@ describe('dockshark diff', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^extra NAT translation: udp snat 172\.17\.0\.2 > 198\.51\.100\.1:7, reply 198\.51\.100\.1:7 > 198\.51\.100\.2, source port kept \(docker0 -> eth0\) \(observed, not expected\)$/m);
     expect(r.stdout).toMatch(/^diff: \d+ agree, [1-9]\d* differ\./m);
+  });
+
+  it('compares MTU trouble: without the DF pings, the injected ICMP is extra in the recording', () => {
+    const s = SCENARIOS.find((x) => x.name === 'overlay-pmtu-bridged') as Scenario;
+    const sim = simulateScenario({ ...s, runs: s.runs.filter((r) => !r.includes('pmtu do')), notes: [] });
+    const r = cli(['diff', join(capturesDir, s.recording), sim]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^extra VXLAN MTU trouble: frag-needed vni - 10\.0\.1\.3 > 10\.0\.1\.3 mtu 1450, 1 time \(observed, not expected\)$/m);
   });
 
   it('compares a trace with a topology\'s prediction: EXPECTED a simulate YAML and --run', () => {

@@ -40,8 +40,9 @@ containers:
     ['hosts: [', /^sim\.yaml is not valid YAML: .*\.$/],
     ['hosts: []', /^sim\.yaml: hosts must list at least one host\.$/],
     ['hosts: [{ name: h, bridges: [{ name: b, address: 10.0.0.1 }] }]', /^sim\.yaml: hosts\[0\]\.bridges\[0\]\.address must be an IPv4 address with its prefix length, like 172\.17\.0\.1\/16; it is the string "10\.0\.0\.1"\.$/],
-    ['hosts: [{ name: h, bridges: [{ name: b, masqurade: true }] }]', /unknown key "masqurade"; the keys are name, mac, address, masquerade\.$/],
+    ['hosts: [{ name: h, bridges: [{ name: b, masqurade: true }] }]', /unknown key "masqurade"; the keys are name, mac, address, masquerade, mtu\.$/],
     ['hosts: [{ name: h, bridges: [{ name: b, address: 10.0.0.1/8 }] }]\ncontainers: [{ name: c, address: 10.0.0.2, mac: zz }]', /containers\[0\]\.mac must be a MAC address like 02:42:ac:11:00:02; it is the string "zz"\.$/],
+    ['hosts: [{ name: h, bridges: [{ name: b, mtu: 40 }] }]', /hosts\[0\]\.bridges\[0\]\.mtu must be a whole number from 68 to 65535; it is the number 40\.$/],
     ['hosts: [{ name: h, publish: [8080->nobody:80/tcp] }]', /publishes port 8080 to "nobody", which is not a container/],
     ['hosts: [{ name: h, uplink: { peer: h } }]', /names peer "h", which is not another host/],
   ])('rejects %j in one sentence', (text, message) => {
