@@ -39,6 +39,12 @@ export class DataPath {
       this.macvlanXmit(dev, frame, t);
     } else if (dev.peer !== null) {
       const peer = dev.peer;
+      // a veth hands over only what fits its peer's MTU (is_skb_forwardable() again)
+      const body = frame.body;
+      if (body.kind === 'ipv4' && ipv4Length(body) > peer.mtu + VLAN_SLACK) {
+        this.notes.push(`${peer.ns.name}: ${peer.name} dropped a ${ipv4Length(body)}-byte packet larger than its MTU ${peer.mtu}.`);
+        return;
+      }
       this.clock.at(t + WIRE_NS, () => this.receive(peer, frame, t + WIRE_NS));
     }
   }

@@ -12,7 +12,7 @@ const IPV4_HEADER = 20;
 
 /** The fragments of `packet` (itself possibly a fragment being split again) for a link of `mtu` bytes. */
 export function fragment(packet: Ipv4Packet, mtu: number): Ipv4Packet[] {
-  const whole = packet.frag?.whole ?? packet;
+  const whole = packet.frag?.whole ?? { ...packet, fragMax: undefined };
   const bytes = packet.frag?.payload ?? encodeIpv4Payload(packet);
   const base = packet.frag?.offset ?? 0;
   const lastMf = packet.frag?.mf ?? false;
@@ -47,7 +47,8 @@ export function reassemble(ns: Ns, piece: Ipv4Packet): Ipv4Packet | null {
     covered = Math.max(covered, f.offset + f.payload.length);
     if (!f.mf) {
       ns.reassembly.delete(key);
-      return { ...frag.whole, ttl: piece.ttl };
+      const fragMax = IPV4_HEADER + Math.max(...sorted.map((s) => s.payload.length));
+      return { ...frag.whole, ttl: piece.ttl, fragMax };
     }
   }
   return null;

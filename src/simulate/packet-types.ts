@@ -97,6 +97,11 @@ export interface Ipv4Packet {
   readonly l4: L4;
   /** Set on a fragment only. */
   readonly frag?: Fragment;
+  /**
+   * On a datagram reassembled by a forwarding (NAT) host: the Total Length of its largest
+   * fragment. Linux (IPCB frag_max_size) fragments it again to that size on the way out.
+   */
+  readonly fragMax?: number;
 }
 
 export interface EthFrame {

@@ -78,7 +78,8 @@ function ipInput(dp: DataPath, inDev: Device, packet: Ipv4Packet, t: number): vo
     packet = masquerade(ns, route.dev, fresh, packet);
     ns.conntrack.add({ orig: fresh, reply: invert(tupleOf(packet) as Tuple) });
   }
-  const pieces = ipv4Length(packet) > route.dev.mtu ? fragment(packet, route.dev.mtu) : [packet];
+  const limit = Math.min(route.dev.mtu, packet.fragMax ?? Infinity);
+  const pieces = ipv4Length(packet) > limit ? fragment(packet, limit) : [packet];
   dp.clock.at(t + STACK_NS, () => {
     for (const piece of pieces) routeOut(dp, ns, route, piece, t + STACK_NS);
   });

@@ -160,3 +160,27 @@ describe('ping -M in --run', () => {
     expect(() => parseRun('c1 ping c2 size 65508')).toThrow(/size needs a number from 16 to 65507/);
   });
 });
+
+// MASQUERADE on the path: conntrack reassembles before NAT.
+const NAT_SMALL_MTU = `
+hosts:
+  - name: host
+    bridges: [{ name: docker0, address: 172.17.0.1/16, masquerade: true }]
+    uplink: { name: eth0, address: 198.51.100.2/24, gateway: 198.51.100.1, peer: { name: wan, address: 198.51.100.1/24 } }
+containers:
+  - { name: c1, address: 172.17.0.2, mtu: 1000 }
+`;
+
+describe('fragments through NAT', () => {
+  it('a NAT host reassembles, translates, and fragments again to the largest fragment it received', () => {
+    const result = run(NAT_SMALL_MTU, ['c1 ping wan size 1472']);
+    const fromC1 = on(result, 'c1:eth0').filter((f) => sourceOf(f.bytes) === ip('172.17.0.2'));
+    expect(fromC1.map((f) => f.bytes.length)).toEqual([14 + 996, 14 + 524]); // c1 fragments at its MTU
+    const out = on(result, 'host:eth0').filter((f) => sourceOf(f.bytes) === ip('198.51.100.2'));
+    // translated, and no larger than c1's largest fragment (Linux's frag_max_size), not whole
+    expect(out.map((f) => f.bytes.length)).toEqual([14 + 996, 14 + 524]);
+    // wan's 1500-byte reply is translated back, but c1's eth0 cannot take it: the veth drops it
+    expect(result.notes).toEqual(['c1: eth0 dropped a 1500-byte packet larger than its MTU 1000.']);
+    expect(on(result, 'host:vethc1').filter((f) => sourceOf(f.bytes) === ip('198.51.100.1'))).toHaveLength(1);
+  });
+});
