@@ -106,6 +106,14 @@ export class ByteSource {
     return n - left;
   }
 
+  /**
+   * Follow mode: forgets that a read hit the end, so the next `ensure` reads again (a file
+   * still being written may have grown). What arrived stays in the window.
+   */
+  resume(): void {
+    if (!this.closed) this.eof = false;
+  }
+
   /** Releases the descriptor (standard input stays open). Safe to call twice. */
   close(): void {
     if (this.closed) return;

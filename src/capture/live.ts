@@ -31,7 +31,8 @@ export interface LiveCaptureOptions {
   readonly filter?: string;
   /** libpcap's kernel buffer per interface, bytes (default 32 MiB: a flood fills 2 MiB in milliseconds). */
   readonly bufferBytes?: number;
-  readonly queue?: LiveQueueOptions;
+  /** The queue's bounds; false: no queue (next() gives nothing; a consumer reads the written file instead). */
+  readonly queue?: LiveQueueOptions | false;
   /** Stop after this many frames (0: no limit). */
   readonly count?: number;
   /** Every frame as it arrives, before it is queued; `data[0, length)` is valid during the call only. */
@@ -59,13 +60,13 @@ export class LiveCapture implements FrameSource {
   stopped = false;
   readonly startedAt: number;
   private readonly sessions: CapSession[] = [];
-  private readonly queue: LiveFrameQueue;
+  private readonly queue: LiveFrameQueue | null;
   private readonly clock = new ArrivalClock();
   private burstPending = false;
   private readonly stopListeners: (() => void)[] = [];
 
   private constructor(private readonly options: LiveCaptureOptions) {
-    this.queue = new LiveFrameQueue(options.queue);
+    this.queue = options.queue === false ? null : new LiveFrameQueue(options.queue);
     this.startedAt = Date.now();
   }
 
@@ -146,7 +147,7 @@ export class LiveCapture implements FrameSource {
     this.received[iface.id]++;
     if (truncated) this.truncated++;
     this.options.onFrame?.(iface, clock.tsSec, clock.tsNsec, buffer, length, direction);
-    this.queue.push(iface, clock.tsSec, clock.tsNsec, buffer, length, direction);
+    this.queue?.push(iface, clock.tsSec, clock.tsNsec, buffer, length, direction);
     const limit = this.options.count ?? 0;
     if (limit > 0 && this.total >= limit) this.stop();
     else if (!this.burstPending) {
@@ -162,17 +163,17 @@ export class LiveCapture implements FrameSource {
 
   /** Frames the queue had no room for (the consumer fell behind). */
   get dropped(): number {
-    return this.queue.dropped;
+    return this.queue?.dropped ?? 0;
   }
 
   /** Frames waiting in the queue. */
   get pending(): number {
-    return this.queue.length;
+    return this.queue?.length ?? 0;
   }
 
   /** The oldest queued frame, or null when none is waiting (which is not the end: see `stopped`). */
   next(): RawFrame | null {
-    return this.queue.shift();
+    return this.queue?.shift() ?? null;
   }
 
   /** Called once when the capture stops (stop(), -c reached). */

@@ -12,7 +12,13 @@ import { classifyPcapMagic, PcapReader } from './pcap.js';
 import { PCAPNG_SHB_TYPE, PcapngReader } from './pcapng.js';
 import type { Direction, FrameSource, InterfaceInfo, InterfaceStats, RawFrame, ReadIssue } from './types.js';
 
-export type OpenOptions = ByteSourceOptions;
+export interface OpenOptions extends ByteSourceOptions {
+  /**
+   * Follow a file still being written (CaptureFileReader.following): its end is "nothing more
+   * yet", not the end. Its header must already be whole (the live writer writes it first).
+   */
+  readonly follow?: boolean;
+}
 
 /** Opens one capture file ('-' is standard input) as a FrameSource numbering its frames 1..N. */
 export function openCapture(
@@ -32,8 +38,12 @@ export function openCapture(
       return new UnreadableSource(fileIndex, registry, message);
     }
     const magic = source.view.getUint32(source.start, true);
-    if (classifyPcapMagic(magic) !== null) return new PcapReader(source, fileIndex, registry);
-    if (magic === PCAPNG_SHB_TYPE) return new PcapngReader(source, fileIndex, registry);
+    const reader = classifyPcapMagic(magic) !== null ? new PcapReader(source, fileIndex, registry)
+      : magic === PCAPNG_SHB_TYPE ? new PcapngReader(source, fileIndex, registry) : null;
+    if (reader !== null) {
+      reader.following = options.follow === true;
+      return reader;
+    }
     source.close();
     return new UnreadableSource(fileIndex, registry, describeUnknownFormat(source.bytes, source.start));
   } catch (error) {

@@ -76,7 +76,8 @@ export class PcapngReader extends CaptureFileReader {
       const le = this.littleEndian;
       const type = source.view.getUint32(source.start, le);
       if (type === PCAPNG_SHB_TYPE) {
-        this.readSectionHeader();
+        // Not read (yet, when following a growing file): come back for it on the next call.
+        if (!this.readSectionHeader()) return null;
         continue;
       }
       const length = source.view.getUint32(source.start + 4, le);
@@ -89,7 +90,7 @@ export class PcapngReader extends CaptureFileReader {
         );
       }
       if (source.end - source.start < length) {
-        if (length > source.bytes.length && !isParsedBlock(type)) {
+        if (length > source.bytes.length && !isParsedBlock(type) && !this.following) {
           this.skipLargeBlock(type, length);
           continue;
         }
@@ -179,13 +180,17 @@ export class PcapngReader extends CaptureFileReader {
     return true;
   }
 
-  /** Starts a section: checks the SHB, takes its byte order, resets the interface table. */
-  private readSectionHeader(): void {
+  /**
+   * Starts a section: checks the SHB, takes its byte order, resets the interface table.
+   * False when it was not read: damage (reading stops), or the end of a file being followed.
+   */
+  private readSectionHeader(): boolean {
     const source = this.source;
     const isFirst = this.section < 0;
-    const cutShort = (needed: number): void => {
+    const cutShort = (needed: number): false => {
       if (isFirst) this.stop('bad-header', 0, 'The pcapng section header block is cut short.');
       else this.endOfInput(needed, 'a section header block');
+      return false;
     };
     if (!source.ensure(12)) return cutShort(12);
     const offset = source.fileOffset;
@@ -193,32 +198,33 @@ export class PcapngReader extends CaptureFileReader {
     const le = magic === BYTE_ORDER_MAGIC ? true : magic === SWAPPED_BYTE_ORDER_MAGIC ? false : null;
     if (le === null) {
       this.stop('bad-header', offset, `The section header block at byte offset ${offset} has no valid byte-order magic.`);
-      return;
+      return false;
     }
     const length = source.view.getUint32(source.start + 4, le);
     if (length < MIN_SHB_BYTES || (length & 3) !== 0 || length > this.maxBlockBytes) {
       this.stop('bad-header', offset, `The section header block at byte offset ${offset} has an impossible length of ${length} bytes.`);
-      return;
+      return false;
     }
     if (!source.ensure(length)) return cutShort(length);
     const at = source.start;
     const view = source.view;
     if (view.getUint32(at + length - 4, le) !== length) {
       this.stopAtTrailerMismatch(offset, length);
-      return;
+      return false;
     }
     const major = view.getUint16(at + 12, le);
     const minor = view.getUint16(at + 14, le);
     if (major !== 1 || (minor !== 0 && minor !== 2)) {
       // tshark refuses these too: the layout of everything in the section may differ.
       this.stop('bad-header', offset, `The pcapng section at byte offset ${offset} has version ${major}.${minor}, which cannot be read.`);
-      return;
+      return false;
     }
     this.littleEndian = le;
     this.section++;
     this.sectionInterfaces = [];
     this.converters = [];
     source.start = at + length;
+    return true;
   }
 
   private readOtherBlock(type: number, at: number, length: number): void {

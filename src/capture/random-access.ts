@@ -3,7 +3,9 @@
 //
 // Reads go through a small cache of aligned chunks per file (positional reads, no seeking of a
 // shared file position), so stepping through neighbouring frames costs one read per chunk.
-// Only regular files can be re-read: standard input and fifos are refused when opened.
+// Only regular files can be re-read: standard input and fifos are refused when opened. A file
+// that grows (followed while a live capture writes it) is measured again when a frame lies
+// past its known end.
 
 import * as fs from 'node:fs';
 import { padded32, readPacketOptions } from './pcapng-blocks.js';
@@ -138,7 +140,9 @@ export class FrameAtReader {
 
   /** A chunk holding file bytes [offset, offset + length), read if no cached chunk does. */
   private window(file: OpenFile, offset: number, length: number): Chunk | null {
-    if (offset < 0 || offset + length > file.size) return null;
+    if (offset < 0) return null;
+    // A file still being written (the live UI's) grows: look again before giving up.
+    if (offset + length > file.size && (file.fd < 0 || (file.size = fs.fstatSync(file.fd).size) < offset + length)) return null;
     const clock = ++this.useClock;
     for (const chunk of file.chunks) {
       if (offset >= chunk.at && offset + length <= chunk.at + chunk.length) {

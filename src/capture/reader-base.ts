@@ -14,6 +14,13 @@ export abstract class CaptureFileReader implements FrameSource {
   readonly names = new Map<string, string[]>();
   /** Issues not kept because MAX_ISSUES_PER_FILE was reached. */
   suppressedIssues = 0;
+  /**
+   * Follow mode, for a file still being written (the live UI's capture file): the end of the
+   * file means "nothing more yet". next() returns null without ending, and a record cut by
+   * the end is no truncation: it stays in the window and is read again once whole. Turned
+   * off, the next end is the real one (a record cut there is reported as usual).
+   */
+  following = false;
   protected readonly frame = new CaptureFrame();
   protected finished = false;
   protected frameCount = 0;
@@ -27,6 +34,11 @@ export abstract class CaptureFileReader implements FrameSource {
   /** The registry's list: every interface of the run so far, indexed by id. */
   get interfaces(): readonly InterfaceInfo[] {
     return this.registry.interfaces;
+  }
+
+  /** True once nothing more will be read (the real end, damage, or close()), following or not. */
+  get ended(): boolean {
+    return this.finished;
   }
 
   /** Largest window the byte source used, in bytes (for memory checks). */
@@ -69,10 +81,15 @@ export abstract class CaptureFileReader implements FrameSource {
 
   /**
    * Called when fewer than `needed` bytes remain for the record at the read position:
-   * a clean end when nothing is left, otherwise a 'truncated-record' issue.
+   * a clean end when nothing is left, otherwise a 'truncated-record' issue. In follow mode:
+   * null, to be read again later (see `following`).
    */
   protected endOfInput(needed: number, what: string): null {
     const source = this.source;
+    if (this.following) {
+      source.resume();
+      return null;
+    }
     const present = source.end - source.start;
     this.finished = true;
     if (present === 0) return null;

@@ -118,7 +118,7 @@ export function runCapture(opts: CaptureCommandOptions, out: LineWriter, err: Li
     }
   });
   // As tcpdump's "listening on": scripts (and the tests) wait for it before sending.
-  err.line(`dockshark: capturing on ${live.interfaces.map((i) => safeText(i.name ?? '?')).join(', ')}${opts.filter === '' ? '' : ` with filter ${safeText(opts.filter)}`}; stop with Ctrl-C.`);
+  err.line(capturingOn(live, opts.filter, 'stop with Ctrl-C'));
   err.flush();
   const stop = (): void => live.stop();
   process.once('SIGINT', stop);
@@ -149,6 +149,11 @@ export function runCapture(opts: CaptureCommandOptions, out: LineWriter, err: Li
     process.exitCode = 0;
   });
   return 0;
+}
+
+/** The line scripts wait for before sending: `dockshark: capturing on br0, veth1; stop with Ctrl-C.` */
+export function capturingOn(live: LiveCapture, filter: string, howToStop: string): string {
+  return `dockshark: capturing on ${live.interfaces.map((i) => safeText(i.name ?? '?')).join(', ')}${filter === '' ? '' : ` with filter ${safeText(filter)}`}; ${howToStop}.`;
 }
 
 /** What was captured, dropped, written and analysed: standard error, after the capture. */

@@ -1,15 +1,17 @@
 // `dockshark open FILE... [--topology F]... [--vxlan-port N]...` and plain `dockshark FILE...`:
 // the full-screen replay UI when stdout is a terminal, the `analyze` tables when it is not
-// (a pipe or a file gets something useful instead of escape sequences).
+// (a pipe or a file gets something useful instead of escape sequences). With `-i IFACE...`
+// the same UI on a live capture (live-ui-command.ts).
 
-import { openSync } from 'node:fs';
-import { ReadStream } from 'node:tty';
 import type { Command } from 'commander';
 import { loadTopology } from './analysis-run.js';
-import { collect, port, seconds, TOPOLOGY_HELP } from './arg-parsers.js';
+import { collect, count, port, seconds, TOPOLOGY_HELP } from './arg-parsers.js';
 import { runAnalyze } from './analyze-command.js';
 import { reportReadIssues, DEFAULT_VXLAN_PORT } from './decode-command.js';
 import { safeText } from '../decode/index.js';
+import { positive } from './live-args.js';
+import { runLiveUi } from './live-ui-command.js';
+import { loadUi, uiInput } from './ui-launch.js';
 import type { LineWriter } from './output.js';
 
 export interface OpenCommandOptions {
@@ -21,12 +23,28 @@ export interface OpenCommandOptions {
 export function registerOpenCommand(program: Command, out: LineWriter, err: LineWriter, setExit: (code: number) => void): void {
   program
     .command('open', { isDefault: true })
-    .description('Step through captures in a terminal UI (the default command: `dockshark FILE...`). Prints the analyze tables when stdout is not a terminal.')
+    .description('Step through captures in a terminal UI (the default command: `dockshark FILE...`), or through a live capture '
+      + '(`dockshark -i IFACE...`) as it arrives. Prints the analyze tables (with -i: as `capture` does) when stdout is not a terminal.')
     .argument('[files...]', 'capture files (merged by time)')
+    .option('-i, --interface <name>', 'capture live on this interface instead of reading files, `any` for all (repeatable)', collect, [])
+    .option('-f, --filter <bpf>', 'with -i: libpcap capture filter (tcpdump syntax)', '')
+    .option('-w, --write <file>', 'with -i: keep the capture in this pcapng (default: a temporary file, deleted on quit)')
+    .option('-c, --count <n>', 'with -i: stop capturing after n frames (the UI stays)', count, 0)
+    .option('--duration <seconds>', 'with -i: stop capturing after this many seconds (the UI stays)', positive('a duration'))
     .option('--topology <file>', TOPOLOGY_HELP, collect, [])
     .option('--vxlan-port <port>', `also decode this UDP port as VXLAN (always ${DEFAULT_VXLAN_PORT}; repeatable)`, port, [])
     .option('--ageing <seconds>', 'bridge FDB ageing time', seconds, 300)
-    .action((files: string[], opts: { topology: string[]; vxlanPort: number[]; ageing: number }) => {
+    .action((files: string[], opts: OpenArgs) => {
+      if (opts.interface.length > 0 || liveOnly(opts) !== null) {
+        const misuse = opts.interface.length === 0 ? `${liveOnly(opts)} goes with -i (a live capture).`
+          : files.length > 0 ? 'give capture files or -i interfaces (a live capture), not both.' : null;
+        if (misuse !== null) {
+          err.line(`dockshark: ${misuse}`);
+          err.flush();
+          return setExit(2);
+        }
+        return setExit(runLiveUi({ ...opts, ageingSeconds: opts.ageing }, out, err));
+      }
       if (files.length === 0) {
         // Plain `dockshark`: say what it can do rather than complain about a missing file.
         program.outputHelp({ error: true });
@@ -34,6 +52,26 @@ export function registerOpenCommand(program: Command, out: LineWriter, err: Line
       }
       setExit(runOpen(files, { topology: opts.topology, vxlanPorts: opts.vxlanPort, ageingSeconds: opts.ageing }, out, err));
     });
+}
+
+interface OpenArgs {
+  interface: string[];
+  filter: string;
+  write?: string;
+  count: number;
+  duration?: number;
+  topology: string[];
+  vxlanPort: number[];
+  ageing: number;
+}
+
+/** The first live-capture option given, or null. */
+function liveOnly(opts: OpenArgs): string | null {
+  if (opts.filter !== '') return '-f';
+  if (opts.write !== undefined) return '-w';
+  if (opts.count > 0) return '-c';
+  if (opts.duration !== undefined) return '--duration';
+  return null;
 }
 
 export function runOpen(files: string[], options: OpenCommandOptions, out: LineWriter, err: LineWriter): number {
@@ -45,26 +83,12 @@ export function runOpen(files: string[], options: OpenCommandOptions, out: LineW
     err.flush();
     return 1;
   }
-  const stdin = process.stdin.isTTY ? process.stdin : terminalInput();
-  if (stdin === null) {
-    err.line('dockshark: no terminal to read keys from; run it in a terminal, or pipe its output to get the analyze tables.');
-    err.flush();
-    return 1;
-  }
+  const stdin = uiInput(err);
+  if (stdin === null) return 1;
   const sessionOptions = {
     topology: loadTopology(options.topology), vxlanPorts: [DEFAULT_VXLAN_PORT, ...options.vxlanPorts], ageingSeconds: options.ageingSeconds,
   };
-  // Keys typed while the UI loads are kept for it instead of being echoed over the screen.
-  stdin.setRawMode(true);
-  // Loaded here only: Ink and React cost every other command most of a second to load.
-  // React's development build times every render (performance.measure) and checks every
-  // element: several times slower per step. Use the production build unless told otherwise.
-  process.env.NODE_ENV ??= 'production';
-  // Ink draws nothing but the last frame, on exit, when CI or CONTINUOUS_INTEGRATION is set
-  // (its is-in-ci check, read when Ink loads). This is an interactive terminal, so draw.
-  delete process.env.CI;
-  delete process.env.CONTINUOUS_INTEGRATION;
-  import('../ui/start.js').then(({ startTui }) => startTui(files, sessionOptions, stdin, (issues, error) => {
+  loadUi(stdin, (startTui) => startTui(files, sessionOptions, stdin, (issues, error) => {
     if (stdin !== process.stdin) stdin.destroy();
     reportReadIssues(files, issues, err);
     if (error) {
@@ -72,22 +96,6 @@ export function runOpen(files: string[], options: OpenCommandOptions, out: LineW
       process.exitCode = 1;
     }
     err.flush();
-  })).catch((error: unknown) => {
-    // The UI never started (a file that cannot be read): give the terminal back as it was.
-    stdin.setRawMode(false);
-    if (stdin !== process.stdin) stdin.destroy();
-    err.line(`dockshark: ${safeText(error instanceof Error ? error.message : String(error))}`);
-    err.flush();
-    process.exitCode = 1;
-  });
+  }), err);
   return 0;
-}
-
-/** Keys from the controlling terminal when standard input is redirected. */
-function terminalInput(): ReadStream | null {
-  try {
-    return new ReadStream(openSync('/dev/tty', 'r'));
-  } catch {
-    return null;
-  }
 }

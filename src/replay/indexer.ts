@@ -7,7 +7,9 @@
 
 import { AnalysisPipeline, type PipelineOptions } from '../analysis/pipeline.js';
 import type { Engine, EngineOptions } from '../analysis/types.js';
-import { openCaptures } from '../capture/open.js';
+import { InterfaceRegistry } from '../capture/interfaces.js';
+import { openCapture, openCaptures } from '../capture/open.js';
+import { CaptureFileReader } from '../capture/reader-base.js';
 import { TimeOrderedSource } from '../capture/reorder.js';
 import type { FrameSource, InterfaceInfo, ReadIssue } from '../capture/types.js';
 import { Topology } from '../topology/model.js';
@@ -19,6 +21,12 @@ export interface IndexOptions extends PipelineOptions {
   checkpointEvery?: number;
   /** Most checkpoints kept (default 256): bounds memory on long captures. */
   maxCheckpoints?: number;
+  /**
+   * Follow the one file given while a live capture writes it: its end is "no frame yet"
+   * (advance() returns with `caughtUp` set) until stopFollowing(). Its frames are taken in
+   * file order: a live capture stamps them on arrival, so file order is time order.
+   */
+  follow?: boolean;
 }
 
 export interface Checkpoint {
@@ -33,12 +41,17 @@ export class ReplayIndex {
   readonly checkpoints: Checkpoint[] = [];
   readonly engineOptions: EngineOptions;
   readonly pipelineOptions: PipelineOptions;
-  private readonly source: FrameSource & { readonly lateFrames: number };
+  private readonly source: FrameSource;
+  private readonly reorder: TimeOrderedSource | null = null;
+  /** The file followed (follow mode), until it ends. */
+  private readonly followed: CaptureFileReader | null = null;
   /** The pipeline that indexing pushes through (its events are moved to the timeline). */
   private readonly pipeline: AnalysisPipeline;
   private checkpointEvery: number;
   private readonly maxCheckpoints: number;
   done = false;
+  /** Follow mode: the last advance() stopped at the end of what the file holds so far. */
+  caughtUp = false;
 
   constructor(
     readonly files: readonly string[],
@@ -51,7 +64,14 @@ export class ReplayIndex {
       ageingSeconds: options.ageingSeconds ?? 300,
       vxlanPorts: options.vxlanPorts ?? [4789],
     };
-    this.source = new TimeOrderedSource(openCaptures(files));
+    if (options.follow === true) {
+      if (files.length !== 1) throw new RangeError('Follow mode reads exactly one file.');
+      this.source = openCapture(files[0], 0, new InterfaceRegistry(), { follow: true });
+      if (this.source instanceof CaptureFileReader) this.followed = this.source;
+    } else {
+      this.reorder = new TimeOrderedSource(openCaptures(files));
+      this.source = this.reorder;
+    }
     // Events are kept only long enough to be moved into the timeline after each step. The
     // capture's interfaces let the pipeline skip copy tracking when no frame can have copies.
     this.pipelineOptions = { ...this.engineOptions, keepEvents: true, captureInterfaces: this.source.interfaces };
@@ -77,7 +97,17 @@ export class ReplayIndex {
 
   /** Frames the reorder window could not put back in time order. */
   get lateFrames(): number {
-    return this.source.lateFrames;
+    return this.reorder?.lateFrames ?? 0;
+  }
+
+  /** True while the file is followed (more frames may come). */
+  get following(): boolean {
+    return this.followed !== null && this.followed.following && !this.followed.ended;
+  }
+
+  /** The capture stopped: read what is left of the file, then finish as at the end of a file. */
+  stopFollowing(): void {
+    if (this.followed !== null) this.followed.following = false;
   }
 
   /** Index up to `maxSteps` more frames. Returns true once the whole input is indexed. */
@@ -85,9 +115,14 @@ export class ReplayIndex {
     if (this.done) return true;
     const pipeline = this.pipeline;
     const timeline = this.timeline;
+    this.caughtUp = false;
     for (let n = 0; n < maxSteps; n++) {
       const raw = this.source.next();
       if (raw === null) {
+        if (this.following) {
+          this.caughtUp = true;
+          return false;
+        }
         pipeline.finish();
         timeline.finishChanges = pipeline.events.splice(0);
         this.source.close();

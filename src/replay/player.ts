@@ -22,6 +22,8 @@ export const MAX_WAIT_MS = 2000;
 /** Steps due within one screen refresh are applied together, then shown once. */
 export const REFRESH_MS = 16;
 const MAX_STEPS_PER_TICK = 5000;
+/** Playing at the end of what is indexed while indexing goes on: how often to look for more. */
+export const WAIT_FOR_FRAMES_MS = 50;
 const MIN_RATE = 1;
 const MAX_RATE = 100_000;
 
@@ -144,6 +146,7 @@ export class Player {
   private tick(): void {
     this.handle = null;
     if (!this.playing) return;
+    const from = this.cursor.position;
     const timeline = this.cursor.index.timeline;
     let due = 0;
     let hit: Breakpoint | null = null;
@@ -159,6 +162,11 @@ export class Player {
     } else if (this.cursor.position >= this.cursor.length && this.cursor.index.done) {
       this.playing = false;
       this.stopReason = 'end of capture';
+    } else if (this.cursor.position >= this.cursor.length) {
+      // At the last frame indexed so far (a live capture's file still growing): look again
+      // later, and repaint only when a step was taken.
+      this.schedule(WAIT_FOR_FRAMES_MS);
+      if (this.cursor.position === from) return;
     } else {
       this.schedule(Math.max(0, due));
     }

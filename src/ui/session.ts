@@ -1,6 +1,7 @@
 // The TUI's model, without React: the replay index (grown in slices while the UI runs), the
 // cursor, the player and the packet list's row source, plus the actions keys trigger. The
-// App subscribes to it and re-renders on every change.
+// App subscribes to it and re-renders on every change. On a live capture (`live`) the index
+// follows the file the capture writes, and the cursor the newest frame while the user is there.
 
 import { statSync } from 'node:fs';
 import { createEngines } from '../analysis/engines.js';
@@ -10,29 +11,21 @@ import { ReplayCursor } from '../replay/cursor.js';
 import { ReplayIndex, type IndexOptions } from '../replay/indexer.js';
 import { Player, realTimer, type Timer } from '../replay/player.js';
 import type { Topology } from '../topology/model.js';
+import { BackgroundIndexer, INDEX_SLICE, type IndexingOptions, type LiveSource } from './background-index.js';
 import { PacketRowSource } from './selectors/packet-rows.js';
 import type { ReplayView } from './selectors/screen-model.js';
 import { safe } from './selectors/text.js';
 
-/** Frames indexed per slice: small enough that keys stay responsive while a big file indexes. */
-export const INDEX_SLICE = 20_000;
-export const FIRST_SLICE = 2_000;
-/**
- * Background indexing: frames per advance() call, and the time one slice may take. A key
- * pressed during a slice waits for its end, so a slice is a quarter of a 16 ms frame (a
- * 500-frame advance takes about 2 ms; smaller advances index no faster).
- */
-const SLICE_STEP = 500;
-const SLICE_MS = 4;
-const PROGRESS_MS = 250;
+export { FIRST_SLICE, INDEX_SLICE, type LiveSource } from './background-index.js';
+
 /** Frames per second when playing at a fixed rate, before +/-. */
 const FIXED_RATE = 10;
 const NAMESPACES = ['fdb', 'arp', 'nat', 'tunnel', 'overlay'];
 
-export interface SessionOptions extends IndexOptions {
+export interface SessionOptions extends IndexOptions, IndexingOptions {
   timer?: Timer;
-  /** Runs the next indexing slice (setImmediate in the real UI). */
-  schedule?: (run: () => void) => void;
+  /** Live: the capture writing the (one) file, which the index then follows as it grows. */
+  live?: LiveSource;
 }
 
 export interface Message {
@@ -46,27 +39,31 @@ export class ReplaySession {
   readonly player: Player;
   readonly rows: PacketRowSource;
   readonly topology: Topology | null;
+  readonly live: LiveSource | null;
   message: Message | null = null;
   /** Bumped on every change: the React side's snapshot. */
   version = 0;
   private readonly listeners = new Set<() => void>();
-  private readonly fileSizes: number[];
-  private readonly fileReached: number[];
-  private scanned = 0;
+  private readonly indexer: BackgroundIndexer;
   private lastFilter: FrameFilter | null = null;
   private cachedReport: { position: number; report: Record<string, JsonValue> } | null = null;
   private closed = false;
-  private readonly schedule: (run: () => void) => void;
+  /** Steps indexed when the screen was last told of a change: the newest frame the user saw. */
+  private newest = 0;
 
   constructor(files: readonly string[], options: SessionOptions = {}) {
-    this.index = new ReplayIndex(files, createEngines, options);
+    this.live = options.live ?? null;
+    this.index = new ReplayIndex(files, createEngines, { ...options, follow: this.live !== null });
     this.topology = options.topology ?? null;
     this.cursor = new ReplayCursor(this.index);
     this.player = new Player(this.cursor, options.timer ?? realTimer, () => this.changed());
     this.rows = new PacketRowSource(this.index, this.index.engineOptions.vxlanPorts, this.topology);
-    this.fileSizes = files.map((f) => statSync(f).size);
-    this.fileReached = files.map(() => 0);
-    this.schedule = options.schedule ?? ((run) => setImmediate(run));
+    this.indexer = new BackgroundIndexer(this.index, this.live, files.map((f) => statSync(f).size), options, () => {
+      // Like `tail -f`: the cursor moves to the newest frame when the user was at the last one
+      // (once per paint, not per slice: each move re-runs the frames in between).
+      if (this.followingNewest && !this.player.playing) this.cursor.last();
+      this.changed();
+    }, () => this.closed);
   }
 
   subscribe(listener: () => void): () => void {
@@ -76,32 +73,24 @@ export class ReplaySession {
 
   /**
    * Index the first slice now (so the first screen has frames) and the rest in later slices
-   * of at most SLICE_MS each, so a key press waits for at most one slice; the screen is told
-   * about the progress at most every PROGRESS_MS.
+   * between key presses (see BackgroundIndexer). Live, the cursor starts at the newest frame.
    */
   start(slice = INDEX_SLICE): void {
-    // A small first slice: the first screen needs only a page of frames (and cold code is slow).
-    this.indexSlice(Math.min(slice, FIRST_SLICE));
-    if (this.cursor.position === 0) this.cursor.first();
-    let toldAt = performance.now();
-    const next = () => {
-      if (this.closed || this.index.done) return;
-      const until = performance.now() + SLICE_MS;
-      do this.indexSlice(Math.min(slice, SLICE_STEP)); while (!this.index.done && performance.now() < until);
-      if (this.index.done || performance.now() - toldAt >= PROGRESS_MS) {
-        toldAt = performance.now();
-        this.changed();
-      }
-      if (!this.index.done) this.schedule(next);
-    };
-    if (!this.index.done) this.schedule(next);
+    this.indexer.first(slice);
+    if (this.live !== null) this.cursor.last();
+    else if (this.cursor.position === 0) this.cursor.first();
+    this.newest = this.cursor.length;
+    this.indexer.run(slice);
+  }
+
+  /** Live: the cursor is at the newest frame the user saw, so it moves on as frames arrive (`tail -f`). */
+  get followingNewest(): boolean {
+    return this.live !== null && this.cursor.position >= this.newest;
   }
 
   /** Share of the input bytes indexed (1 when done). */
   get progress(): number {
-    if (this.index.done) return 1;
-    const total = this.fileSizes.reduce((a, b) => a + b, 0);
-    return total === 0 ? 0 : this.fileReached.reduce((a, b) => a + b, 0) / total;
+    return this.indexer.progress;
   }
 
   /** The tables after the current position, as `analyze --json` reports them (without the change log). */
@@ -129,6 +118,13 @@ export class ReplaySession {
       stopReason: this.player.stopReason === null ? null : safe(this.player.stopReason),
       message: this.message,
       topology: this.topology,
+      live: this.live === null ? null : {
+        interfaces: this.live.interfaces.map(safe),
+        file: this.live.file === null ? null : safe(this.live.file),
+        captured: this.live.captured(),
+        stopped: this.live.stopped(),
+        following: this.followingNewest,
+      },
     };
   }
 
@@ -236,16 +232,8 @@ export class ReplaySession {
     this.index.close();
   }
 
-  private indexSlice(slice: number): void {
-    this.index.advance(slice);
-    const timeline = this.index.timeline;
-    for (; this.scanned < timeline.length; this.scanned++) {
-      const file = timeline.fileIndex(this.scanned);
-      this.fileReached[file] = Math.max(this.fileReached[file], timeline.fileOffset(this.scanned));
-    }
-  }
-
   private changed(): void {
+    this.newest = this.cursor.length;
     this.version++;
     for (const listener of this.listeners) listener();
   }

@@ -46,9 +46,12 @@ export function mountUi(session: ReplaySession, terminal: Terminal): Instance {
   return render(createElement(App, { session }), inkOptions(terminal));
 }
 
-/** Opens the files and runs the UI until the user quits; `done` gets the files' read problems. */
+/**
+ * Opens the files and runs the UI until the user quits; `done` gets the files' read problems
+ * (and the session, closed). Returns a function that quits the UI as `q` does (a signal).
+ */
 export function startTui(files: readonly string[], options: SessionOptions, stdin: NodeJS.ReadStream | ReadStream,
-  done: (issues: readonly ReadIssue[], error: unknown) => void): void {
+  done: (issues: readonly ReadIssue[], error: unknown, session: ReplaySession) => void): () => void {
   const session = new ReplaySession(files, options);
   // The first slice is indexed before the first paint; the rest follows between key presses.
   session.start();
@@ -57,7 +60,8 @@ export function startTui(files: readonly string[], options: SessionOptions, stdi
   const finish = (error: unknown) => {
     session.close();
     process.stdout.write(LEAVE_ALTERNATE_SCREEN);
-    done(session.index.readIssues, error);
+    done(session.index.readIssues, error, session);
   };
   app.waitUntilExit().then(() => finish(null), finish);
+  return () => app.unmount();
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCapture } from '../../src/capture/open.js';
 import { cliPath } from '../helpers/paths.js';
-import { addNamespace, bridgeJson, ip, netnsUnavailable, sh, veth } from './netns-helpers.js';
+import { bridgeJson, bridgeWithTwoContainers, ip, netnsUnavailable, sh } from './netns-helpers.js';
 
 const why = netnsUnavailable();
 if (why !== null) console.log(`skipping the live capture tests: ${why}`);
@@ -73,18 +73,7 @@ function missingFrom(a: string[], b: string[]): number {
 
 describe.skipIf(why !== null)('dockshark capture, live in namespaces', () => {
   it('rebuilds the kernel FDB and neighbours, and writes what tcpdump saw', async () => {
-    const host = addNamespace();
-    const c1 = addNamespace();
-    const c2 = addNamespace();
-    ip(host, 'link', 'add', 'br0', 'type', 'bridge');
-    ip(host, 'addr', 'add', '10.88.0.1/24', 'dev', 'br0');
-    ip(host, 'link', 'set', 'br0', 'up');
-    for (const [i, c] of [[1, c1], [2, c2]] as const) {
-      veth(host, `veth${i}`, 'eth0', c);
-      ip(host, 'link', 'set', `veth${i}`, 'master', 'br0', 'up');
-      ip(c, 'addr', 'add', `10.88.0.${i + 1}/24`, 'dev', 'eth0');
-      ip(c, 'link', 'set', 'eth0', 'up');
-    }
+    const { host, c1, c2 } = bridgeWithTwoContainers();
     const out = path.join(dir, 'live.pcapng');
     // tcpdump on the same interfaces, started first and stopped last. Immediate mode: else
     // libpcap hands frames over in blocks, once a second, and tcpdump stopped by SIGINT drops

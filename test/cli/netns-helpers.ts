@@ -48,3 +48,23 @@ export function bridgeJson(ns: string, ...args: string[]): Record<string, unknow
   const text = execFileSync('bridge', ['-n', ns, '-j', ...args], { encoding: 'utf8' }).trim();
   return text === '' ? [] : (JSON.parse(text) as Record<string, unknown>[]);
 }
+
+/**
+ * A host namespace with bridge br0 (10.88.0.1/24) and two "containers", each with eth0
+ * (10.88.0.2 and 10.88.0.3) whose peer is veth1 / veth2 on br0.
+ */
+export function bridgeWithTwoContainers(): { host: string; c1: string; c2: string } {
+  const host = addNamespace();
+  const c1 = addNamespace();
+  const c2 = addNamespace();
+  ip(host, 'link', 'add', 'br0', 'type', 'bridge');
+  ip(host, 'addr', 'add', '10.88.0.1/24', 'dev', 'br0');
+  ip(host, 'link', 'set', 'br0', 'up');
+  for (const [i, c] of [[1, c1], [2, c2]] as const) {
+    veth(host, `veth${i}`, 'eth0', c);
+    ip(host, 'link', 'set', `veth${i}`, 'master', 'br0', 'up');
+    ip(c, 'addr', 'add', `10.88.0.${i + 1}/24`, 'dev', 'eth0');
+    ip(c, 'link', 'set', 'eth0', 'up');
+  }
+  return { host, c1, c2 };
+}

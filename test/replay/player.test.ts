@@ -7,7 +7,7 @@ import { parseFilter } from '../../src/decode/index.js';
 import { changeKindMatcher } from '../../src/replay/breakpoints.js';
 import { ReplayCursor } from '../../src/replay/cursor.js';
 import { ReplayIndex } from '../../src/replay/indexer.js';
-import { MAX_WAIT_MS, Player, REFRESH_MS, SPEEDS, type Timer } from '../../src/replay/player.js';
+import { MAX_WAIT_MS, Player, REFRESH_MS, SPEEDS, WAIT_FOR_FRAMES_MS, type Timer } from '../../src/replay/player.js';
 import { capturesDir } from '../helpers/paths.js';
 
 /** A timer that runs callbacks only when the test says, recording the delays asked for. */
@@ -83,6 +83,28 @@ describe('Player', () => {
     expect(cursor.position).toBe(index.timeline.length);
     expect(player.playing).toBe(false);
     expect(player.stopReason).toBe('end of capture');
+  });
+
+  test('at the end of what is indexed while indexing goes on (a live capture), it waits quietly for more', () => {
+    const index = new ReplayIndex([file], createEngines, { checkpointEvery: 32 });
+    index.advance(40);
+    cursor = new ReplayCursor(index);
+    const timer = new FakeTimer();
+    let updates = 0;
+    const player = new Player(cursor, timer, () => updates++);
+    player.setPace({ kind: 'rate', framesPerSecond: 1000 });
+    player.play();
+    for (let i = 0; i < 10 && cursor.position < 40; i++) timer.fire();
+    expect(cursor.position).toBe(40);
+    const seen = updates;
+    for (let i = 0; i < 5; i++) expect(timer.fire()).toBe(true);
+    expect(timer.delays.slice(-5)).toEqual(Array(5).fill(WAIT_FOR_FRAMES_MS));
+    expect(updates).toBe(seen); // nothing new: no repaint
+    expect(player.playing).toBe(true);
+    index.advance(10);
+    timer.fire();
+    expect(cursor.position).toBeGreaterThan(40);
+    expect(updates).toBe(seen + 1);
   });
 
   test('a change breakpoint stops playback on the first step making that change', () => {

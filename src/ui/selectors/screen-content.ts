@@ -32,6 +32,18 @@ export interface ReplayView {
   readonly stopReason: string | null;
   readonly message: { readonly text: string; readonly error: boolean } | null;
   readonly topology: Topology | null;
+  /** A live capture's state (`dockshark -i`), escaped; absent or null for files. */
+  readonly live?: LiveView | null;
+}
+
+export interface LiveView {
+  readonly interfaces: readonly string[];
+  /** The file kept (-w), or null for a temporary one. */
+  readonly file: string | null;
+  readonly captured: number;
+  readonly stopped: boolean;
+  /** The cursor moves on to each new frame (it is at the newest). */
+  readonly following: boolean;
 }
 
 export class ScreenContent {
@@ -107,6 +119,9 @@ export class ScreenContent {
 
 function explanation(view: ReplayView): string {
   const frame = view.frame;
+  if (frame === null && view.length === 0 && view.live) {
+    return view.live.stopped ? 'The capture stopped before any frame arrived.' : `Waiting for frames on ${view.live.interfaces.join(', ')}...`;
+  }
   if (frame === null) return view.length === 0 ? (view.indexDone ? 'The capture has no frames.' : 'Reading the capture...') : 'Before the first frame: nothing learned yet.';
   return `#${frame.no}: ${explainStep(frame.changes, view.report, view.topology, frame.summary, frame.no)}`;
 }
@@ -121,12 +136,17 @@ export function paceText(pace: Pace): string {
 }
 
 export function statusText(view: ReplayView): string {
-  const parts = [`step ${view.position}/${view.length}${view.indexDone ? '' : '+'}`];
+  const live = view.live ?? null;
+  const parts = live === null ? [`step ${view.position}/${view.length}${view.indexDone ? '' : '+'}`] : [
+    `${live.stopped ? 'STOPPED' : 'LIVE'} ${live.interfaces.join(',')}: ${live.captured} frames`,
+    `step ${view.position}/${view.length}${live.following ? ' following' : ' (G follows)'}`,
+  ];
   const frame = view.frame;
   if (frame !== null) parts.push(`frame ${frame.no} on ${safe(frame.ifaceName ?? ifaceLabel(frame.iface, frame.ifindex, view.topology))}${frame.direction ? ` (${frame.direction})` : ''}`);
   parts.push(`${view.playing ? 'playing' : 'paused'} ${paceText(view.pace)}`);
-  if (!view.indexDone) parts.push(`indexing ${Math.floor(view.progress * 100)}%`);
+  if (!view.indexDone && live === null) parts.push(`indexing ${Math.floor(view.progress * 100)}%`);
   if (view.breakpoints.length > 0) parts.push(`bp ${view.breakpoints.map(short).join(', ')}`);
   if (view.stopReason !== null) parts.push(view.stopReason.startsWith('breakpoint: ') ? `hit ${short(view.stopReason.slice(12))}` : view.stopReason);
+  if (live?.file) parts.push(`-w ${live.file}`);
   return parts.join(' | ');
 }
