@@ -26,6 +26,12 @@ export class NatTable {
     return this.index.get(p.proto, p.src, p.dst, p.sport, p.dport);
   }
 
+  /** The role a tuple plays in live connection `conn`, or -1 when it maps elsewhere or nowhere (not on the per-frame path). */
+  roleIn(conn: NatConn, proto: number, src: number, dst: number, sport: number, dport: number): number {
+    const slot = this.index.get(proto, src, dst, sport, dport);
+    return slot !== null && slot.conn === conn ? slot.role : -1;
+  }
+
   /** Whether a connection may have expired by capture second `tsSec` (a boolean: nothing is boxed per frame). */
   mayExpireBy(tsSec: number): boolean {
     return tsSec >= this.timers.nextSecond;

@@ -28,7 +28,9 @@
 //     direction, before and after translation) are indexed, so a packet seen on only
 //     one side (one interface captured, a copy lost) still counts. Each packet counts
 //     once: its first sighting counts, the second is recognised as the same packet
-//     (pairing again, consistent with the connection) and does not.
+//     (pairing again, consistent with the connection) and does not. A sighting from
+//     before the connection existed (a copy stamped before the packet that created it)
+//     is consistent when its tuple maps to the connection now.
 //  4. A pair is authoritative: when it disagrees with the connection a tuple maps to
 //     (the port was reused after the entry expired, another translation), the old
 //     connection is retired and a new one starts. Entries also expire by conntrack's
@@ -188,7 +190,12 @@ export class NaptEngine implements Engine {
     const thisPre = p.ttl > r[b + F_TTL];
     const pConn = w.conn[partner];
     const partnerConn = pConn !== null && pConn.active ? pConn : null;
-    if (conn !== null && partnerConn === conn && (role ^ 1) === partnerRole && isPre(role) === thisPre) {
+    // The partner's role in `conn`: as recorded, or, when it was recorded before any connection
+    // existed (live capture stamps each interface and direction on arrival, so a reply's inside
+    // copy can come before the request's outside copy that creates the entry), by its tuple now.
+    const partnerIn = conn === null ? -1 : partnerConn === conn ? partnerRole
+      : pConn === null ? this.table.roleIn(conn, p.proto, pSrc, pDst, pSport, pDport) : -1;
+    if (conn !== null && (role ^ 1) === partnerIn && isPre(role) === thisPre) {
       if (!partnerCounted) this.table.count(conn, role, frame.no, now, p.tcpFlags);
       else {
         conn.lastFrame = frame.no;

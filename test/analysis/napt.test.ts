@@ -82,6 +82,31 @@ describe('NaptEngine SNAT (MASQUERADE)', () => {
     });
   });
 
+  it('one connection, not two, when a copy is stamped before the packet that creates the entry (live capture, one session per side)', () => {
+    // Measured with `dockshark capture -i docker0 -i eth0`: each interface and direction is its
+    // own libpcap session, stamped on arrival, so the reply's inside copy (or the third
+    // handshake packet) can be stamped before the request is seen outside. Its partner then
+    // was recorded before the connection existed; the pair agrees with the connection and
+    // must count in it, not start an identical second entry.
+    const engine = new NaptEngine(OPTIONS);
+    const h = new Harness(engine);
+    h.push(echoOn(INSIDE, { src: C1, dst: WAN, ttl: 64, id: 1 }, 8, 4660, 1), INSIDE, 0);
+    h.push(echoOn(INSIDE, { src: WAN, dst: C1, ttl: 63, id: 2 }, 0, 4660, 1), INSIDE, 0.1); // the reply, inside, stamped early
+    h.push(echoOn(OUTSIDE, { src: HOST, dst: WAN, ttl: 63, id: 1 }, 8, 4660, 1), OUTSIDE, 0.2);
+    h.push(echoOn(OUTSIDE, { src: WAN, dst: HOST, ttl: 64, id: 2 }, 0, 4660, 1), OUTSIDE, 0.3);
+    h.push(tcpOn(INSIDE, { src: C1, dst: WAN, ttl: 64, id: 10 }, 45000, 80, 1000, 0, TCP_SYN), INSIDE, 1);
+    h.push(tcpOn(INSIDE, { src: C1, dst: WAN, ttl: 64, id: 11 }, 45000, 80, 1001, 5001, TCP_ACK), INSIDE, 1.1); // third packet, stamped early
+    h.push(tcpOn(OUTSIDE, { src: HOST, dst: WAN, ttl: 63, id: 10 }, 45000, 80, 1000, 0, TCP_SYN), OUTSIDE, 1.2);
+    h.push(tcpOn(OUTSIDE, { src: HOST, dst: WAN, ttl: 63, id: 11 }, 45000, 80, 1001, 5001, TCP_ACK), OUTSIDE, 1.3);
+    h.push(tcpOn(OUTSIDE, { src: WAN, dst: HOST, ttl: 64, id: 0 }, 80, 45000, 5000, 1001, TCP_SYN | TCP_ACK), OUTSIDE, 1.4);
+    h.push(tcpOn(INSIDE, { src: WAN, dst: C1, ttl: 63, id: 0 }, 80, 45000, 5000, 1001, TCP_SYN | TCP_ACK), INSIDE, 1.5);
+    expect(rows(engine).map((r) => [r.proto, r.original, r.reply, r.packets, r.firstFrame, r.lastFrame])).toEqual([
+      ['icmp', { src: C1, dst: WAN, id: 4660 }, { src: WAN, dst: HOST, id: 4660 }, { original: 1, reply: 1 }, 1, 4],
+      ['tcp', { src: C1, dst: WAN, sport: 45000, dport: 80 }, { src: WAN, dst: HOST, sport: 80, dport: 45000 }, { original: 2, reply: 1 }, 5, 10],
+    ]);
+    expect(kinds(h.events)).toEqual(['nat.new', 'nat.new']);
+  });
+
   it('a flow first caught on its reply (capture started mid-flow) still gets conntrack\'s direction for ICMP and SYN-ACK', () => {
     const engine = new NaptEngine(OPTIONS);
     const h = new Harness(engine);
