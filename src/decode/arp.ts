@@ -13,22 +13,21 @@
 import { formatHexBytes, readMac } from './addr.js';
 import { Next, type DecodeContext, type NextKind } from './context.js';
 
-export const ARP_FIXED_LEN = 8;
-export const ARP_ETH_IPV4_LEN = 28;
+/** Lengths in bytes (a const enum, like the field offsets: tsc writes the numbers in place). */
+export const enum ArpLength { FIXED = 8, ETH_IPV4 = 28 }
 export const enum ArpField { HTYPE = 0, PTYPE = 2, HLEN = 4, PLEN = 5, OPER = 6, SHA = 8 }
-const HTYPE_ETHERNET = 1;
-const PTYPE_IPV4 = 0x0800;
+const enum ArpType { HTYPE_ETHERNET = 1, PTYPE_IPV4 = 0x0800 }
 
 export function decodeArp(ctx: DecodeContext, offset: number, end: number): NextKind {
   const available = end - offset;
-  if (available < ARP_FIXED_LEN) {
-    ctx.truncated('arp', offset, ARP_FIXED_LEN, available, 'ARP fixed header');
+  if (available < ArpLength.FIXED) {
+    ctx.truncated('arp', offset, ArpLength.FIXED, available, 'ARP fixed header');
     return Next.None;
   }
   const dv = ctx.dv;
   const hlen = ctx.bytes[offset + ArpField.HLEN];
   const plen = ctx.bytes[offset + ArpField.PLEN];
-  const required = ARP_FIXED_LEN + 2 * (hlen + plen);
+  const required = ArpLength.FIXED + 2 * (hlen + plen);
   if (available < required) {
     ctx.truncated('arp', offset, required, available,
       `ARP message with ${hlen}-byte hardware and ${plen}-byte protocol addresses`);
@@ -49,8 +48,8 @@ export function decodeArp(ctx: DecodeContext, offset: number, end: number): Next
   // 6-byte hardware address is a MAC whatever htype says, a 4-byte IPv4 (ptype
   // 0x0800) address is dotted even beside an odd hardware address.
   const macs = hlen === 6;
-  const ipv4 = plen === 4 && arp.ptype === PTYPE_IPV4;
-  arp.ethIpv4 = macs && ipv4 && arp.htype === HTYPE_ETHERNET;
+  const ipv4 = plen === 4 && arp.ptype === ArpType.PTYPE_IPV4;
+  arp.ethIpv4 = macs && ipv4 && arp.htype === ArpType.HTYPE_ETHERNET;
   arp.sha = macs ? readMac(dv, sha) : 0;
   arp.tha = macs ? readMac(dv, tha) : 0;
   arp.shaText = macs ? null : formatHexBytes(ctx.bytes, sha, hlen);

@@ -15,7 +15,7 @@ export const enum EtherType {
 }
 
 /** Values up to 1500 in the EtherType position are an IEEE 802.3 length, not a type. */
-export const MAX_8023_LENGTH = 1500;
+export const enum EtherTypeLimit { MAX_8023_LENGTH = 1500 }
 
 export function etherTypeNext(type: number): NextKind {
   switch (type) {

@@ -35,7 +35,7 @@
 import { formatIpv4, formatIpv6 } from './addr.js';
 import { Next, type DecodeContext, type NextKind } from './context.js';
 import type { DnsAnswer, DnsLayer, DnsQuestion } from './layers.js';
-import { UDP_HEADER_LEN } from './udp.js';
+import { UdpLength } from './udp.js';
 
 export const DNS_HEADER_LEN = 12;
 export const enum DnsField { ID = 0, FLAGS = 2, QDCOUNT = 4, ANCOUNT = 6, NSCOUNT = 8, ARCOUNT = 10 }
@@ -108,7 +108,7 @@ export function decodeDns(ctx: DecodeContext, offset: number, end: number): Next
   // The message was cut by the capture (rather than malformed) when UDP announced more than we hold.
   const carrier = ctx.target.count > 0 ? ctx.target.items[ctx.target.count - 1] : null;
   const cut = ctx.quotedDepth > 0 || (carrier !== null && carrier.proto === 'udp' && carrier.length !== 0
-    ? carrier.length - UDP_HEADER_LEN > available
+    ? carrier.length - UdpLength.HEADER > available
     : ctx.snapTruncated);
   if (available < DNS_HEADER_LEN) {
     if (cut) {

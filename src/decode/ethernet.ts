@@ -14,14 +14,15 @@
 // A type <= 1500 is an 802.3 length: an LLC header follows, which we do not decode.
 
 import { Next, type DecodeContext, type NextKind } from './context.js';
-import { etherTypeNext, MAX_8023_LENGTH } from './dispatch.js';
+import { etherTypeNext, EtherTypeLimit } from './dispatch.js';
 
-export const ETH_HEADER_LEN = 14;
+/** Lengths in bytes (a const enum, like the field offsets: tsc writes the numbers in place). */
+export const enum EthLength { HEADER = 14 }
 export const enum EthField { DST = 0, SRC = 6, TYPE = 12 }
 
 export function decodeEthernet(ctx: DecodeContext, offset: number, end: number): NextKind {
-  if (end - offset < ETH_HEADER_LEN) {
-    ctx.truncated('eth', offset, ETH_HEADER_LEN, end - offset, 'Ethernet header');
+  if (end - offset < EthLength.HEADER) {
+    ctx.truncated('eth', offset, EthLength.HEADER, end - offset, 'Ethernet header');
     return Next.None;
   }
   // The two MACs are 12 bytes: three 32-bit reads, the middle one split between them.
@@ -36,7 +37,7 @@ export function decodeEthernet(ctx: DecodeContext, offset: number, end: number):
   eth.src = (w1 & 0xffff) * 0x100000000 + w2;
   eth.type = type;
   ctx.target.push(eth);
-  if (type <= MAX_8023_LENGTH) return Next.None;
+  if (type <= EtherTypeLimit.MAX_8023_LENGTH) return Next.None;
   ctx.etherType = type;
-  return ctx.then(etherTypeNext(type), offset + ETH_HEADER_LEN, end);
+  return ctx.then(etherTypeNext(type), offset + EthLength.HEADER, end);
 }

@@ -15,14 +15,15 @@
 import { Next, type DecodeContext, type NextKind } from './context.js';
 import { etherTypeNext } from './dispatch.js';
 
-export const GENEVE_HEADER_LEN = 8;
+/** Lengths in bytes (a const enum, like the field offsets: tsc writes the numbers in place). */
+export const enum GeneveLength { HEADER = 8 }
 export const enum GeneveField { VER_OPTLEN = 0, FLAGS = 1, PROTOCOL = 2, VNI = 4 }
 const TRANSPARENT_ETHERNET_BRIDGING = 0x6558;
 const SUPPORTED_VERSION = 0;
 
 export function decodeGeneve(ctx: DecodeContext, offset: number, end: number): NextKind {
-  if (end - offset < GENEVE_HEADER_LEN) {
-    ctx.truncated('geneve', offset, GENEVE_HEADER_LEN, end - offset, 'Geneve header');
+  if (end - offset < GeneveLength.HEADER) {
+    ctx.truncated('geneve', offset, GeneveLength.HEADER, end - offset, 'Geneve header');
     return Next.None;
   }
   const g = ctx.geneve.take();
@@ -40,9 +41,9 @@ export function decodeGeneve(ctx: DecodeContext, offset: number, end: number): N
     ctx.issue('geneve', offset, 'unsupported', `Geneve version ${g.version} is not decoded (only version 0 exists).`);
     return Next.None;
   }
-  const payload = offset + GENEVE_HEADER_LEN + g.optionsLength;
+  const payload = offset + GeneveLength.HEADER + g.optionsLength;
   if (payload > end) {
-    ctx.truncated('geneve', offset, GENEVE_HEADER_LEN + g.optionsLength, end - offset, 'Geneve header with options');
+    ctx.truncated('geneve', offset, GeneveLength.HEADER + g.optionsLength, end - offset, 'Geneve header with options');
     return Next.None;
   }
   if (g.protocol === TRANSPARENT_ETHERNET_BRIDGING) return ctx.then(Next.Ethernet, payload, end);

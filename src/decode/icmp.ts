@@ -16,7 +16,8 @@
 import { Next, type DecodeContext, type NextKind } from './context.js';
 import { internetChecksum } from './checksum.js';
 
-export const ICMP_HEADER_LEN = 8;
+/** Lengths in bytes (a const enum, like the field offsets: tsc writes the numbers in place). */
+export const enum IcmpLength { HEADER = 8 }
 export const enum IcmpField { TYPE = 0, CODE = 1, CHECKSUM = 2, ID = 4, SEQ = 6, MTU = 6, GATEWAY = 4, POINTER = 4, REST = 4 }
 
 export const enum IcmpType {
@@ -34,9 +35,10 @@ export const enum IcmpType {
   ADDRESS_MASK_REQUEST = 17,
   ADDRESS_MASK_REPLY = 18,
 }
-export const ICMP_CODE_FRAG_NEEDED = 4;
+/** Destination unreachable code 4: fragmentation needed and DF set (RFC 1191). */
+export const enum IcmpCode { FRAG_NEEDED = 4 }
 /** How deep ICMP errors may quote ICMP errors (RFC 1122 forbids it; hostile input does it anyway). */
-const MAX_QUOTED_DEPTH = 2;
+const enum IcmpLimit { MAX_QUOTED_DEPTH = 2 }
 
 export function isIcmpError(type: number): boolean {
   return type === IcmpType.DEST_UNREACHABLE || type === IcmpType.SOURCE_QUENCH || type === IcmpType.REDIRECT ||
@@ -49,9 +51,9 @@ function hasIdSeq(type: number): boolean {
 
 export function decodeIcmp(ctx: DecodeContext, offset: number, end: number): NextKind {
   const available = end - offset;
-  if (available < ICMP_HEADER_LEN) {
+  if (available < IcmpLength.HEADER) {
     // Inside a quoted datagram, 4 bytes still give type/code/checksum; but keep it simple: skip.
-    ctx.truncated('icmp', offset, ICMP_HEADER_LEN, available, 'ICMP header');
+    ctx.truncated('icmp', offset, IcmpLength.HEADER, available, 'ICMP header');
     return Next.None;
   }
   // The header as two 32-bit words: type, code, checksum; then the type's own 32 bits.
@@ -70,7 +72,7 @@ export function decodeIcmp(ctx: DecodeContext, offset: number, end: number): Nex
   if (hasIdSeq(type)) {
     icmp.id = rest >>> 16;
     icmp.seq = rest & 0xffff;
-  } else if (type === IcmpType.DEST_UNREACHABLE && code === ICMP_CODE_FRAG_NEEDED) {
+  } else if (type === IcmpType.DEST_UNREACHABLE && code === IcmpCode.FRAG_NEEDED) {
     icmp.mtu = rest & 0xffff;
   } else if (type === IcmpType.REDIRECT) {
     icmp.gateway = rest;
@@ -81,7 +83,7 @@ export function decodeIcmp(ctx: DecodeContext, offset: number, end: number): Nex
   const whole = ctx.ipPayloadLength >= 0 && ctx.quotedDepth === 0 && ctx.ipPayloadLength === available;
   if (ctx.verifyChecksums && whole) {
     const headerSum = (w0 >>> 16) + (w0 & 0xffff) + (rest >>> 16) + (rest & 0xffff);
-    icmp.checksumOk = internetChecksum(dv, offset + ICMP_HEADER_LEN, available - ICMP_HEADER_LEN, headerSum) === 0;
+    icmp.checksumOk = internetChecksum(dv, offset + IcmpLength.HEADER, available - IcmpLength.HEADER, headerSum) === 0;
     if (!icmp.checksumOk) {
       ctx.issue('icmp', offset + IcmpField.CHECKSUM, 'bad-checksum',
         `The ICMP checksum 0x${icmp.checksum.toString(16).padStart(4, '0')} does not match the message.`);
@@ -91,8 +93,8 @@ export function decodeIcmp(ctx: DecodeContext, offset: number, end: number): Nex
   }
   ctx.target.push(icmp);
 
-  if (isIcmpError(type) && available > ICMP_HEADER_LEN && ctx.quotedDepth < MAX_QUOTED_DEPTH) {
-    ctx.decodeQuoted(icmp.quoted, Next.Ipv4, offset + ICMP_HEADER_LEN, end);
+  if (isIcmpError(type) && available > IcmpLength.HEADER && ctx.quotedDepth < IcmpLimit.MAX_QUOTED_DEPTH) {
+    ctx.decodeQuoted(icmp.quoted, Next.Ipv4, offset + IcmpLength.HEADER, end);
   }
   return Next.None;
 }

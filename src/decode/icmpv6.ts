@@ -31,10 +31,12 @@
 import { readMac } from './addr.js';
 import { internetChecksum } from './checksum.js';
 import { Next, type DecodeContext, type NextKind } from './context.js';
+import { IpProto } from './dispatch.js';
 import { ipv6PseudoHeaderSum, Ipv6Ext } from './ipv6.js';
 import type { Icmpv6Layer } from './layers.js';
 
-export const ICMPV6_HEADER_LEN = 8;
+/** Lengths in bytes (a const enum, like the field offsets: tsc writes the numbers in place). */
+export const enum Icmpv6Length { HEADER = 8 }
 export const enum Icmpv6Field {
   TYPE = 0, CODE = 1, CHECKSUM = 2, ID = 4, SEQ = 6, MTU = 4, POINTER = 4, NA_FLAGS = 4,
   CUR_HOP_LIMIT = 4, RA_FLAGS = 5, ROUTER_LIFETIME = 6, TARGET = 8, MLD_ADDRESS = 8,
@@ -65,11 +67,12 @@ const ND_LLADDR_OPTION_LEN = 8;
 const ND_MTU_OPTION_LEN = 8;
 const ND_MTU_OFFSET = 4;
 const NA_FLAGS_MASK = 0xe0;
-/** Longer messages need a jumbogram; they are not checked. */
-const MAX_CHECKED_LENGTH = 65535;
-/** How deep ICMPv6 errors may quote ICMPv6 errors (RFC 4443 section 2.4 (e.1) forbids it; hostile input does it anyway). */
-const MAX_QUOTED_DEPTH = 2;
-const ICMPV6_PROTOCOL = 58;
+const enum Icmpv6Limit {
+  /** Longer messages need a jumbogram; they are not checked. */
+  MAX_CHECKED_LENGTH = 65535,
+  /** How deep ICMPv6 errors may quote ICMPv6 errors (RFC 4443 section 2.4 (e.1) forbids it; hostile input does it anyway). */
+  MAX_QUOTED_DEPTH = 2,
+}
 
 export function isIcmpv6Error(type: number): boolean {
   return type >= Icmpv6Type.DEST_UNREACHABLE && type <= Icmpv6Type.PARAMETER_PROBLEM;
@@ -89,7 +92,7 @@ function layout(type: number): { min: number; options: number; name: string } {
     default: return PLAIN;
   }
 }
-const PLAIN = { min: ICMPV6_HEADER_LEN, options: 0, name: 'header' };
+const PLAIN = { min: Icmpv6Length.HEADER, options: 0, name: 'header' };
 const MLD_QUERY = { min: 24, options: 0, name: 'Multicast Listener Query' };
 const MLD_REPORT = { min: 24, options: 0, name: 'Multicast Listener Report' };
 const MLD_DONE = { min: 24, options: 0, name: 'Multicast Listener Done' };
@@ -101,9 +104,9 @@ const REDIRECT = { min: 40, options: 40, name: 'Redirect' };
 
 export function decodeIcmpv6(ctx: DecodeContext, offset: number, end: number): NextKind {
   const available = end - offset;
-  if (available < ICMPV6_HEADER_LEN) {
+  if (available < Icmpv6Length.HEADER) {
     // Inside a quoted packet the 4 bytes of type/code/checksum are not worth a record.
-    ctx.truncated('icmpv6', offset, ICMPV6_HEADER_LEN, available, 'ICMPv6 header');
+    ctx.truncated('icmpv6', offset, Icmpv6Length.HEADER, available, 'ICMPv6 header');
     return Next.None;
   }
   const dv = ctx.dv;
@@ -129,14 +132,14 @@ export function decodeIcmpv6(ctx: DecodeContext, offset: number, end: number): N
   // (a Routing header or a Home Address destination option would change them).
   let checkable = false;
   if (ctx.verifyChecksums && ctx.quotedDepth === 0 && ctx.ipPayloadLength === available &&
-      available <= MAX_CHECKED_LENGTH && carrier !== null && carrier.proto === 'ipv6') {
+      available <= Icmpv6Limit.MAX_CHECKED_LENGTH && carrier !== null && carrier.proto === 'ipv6') {
     checkable = true;
     for (let i = 0; i < carrier.extCount; i++) {
       const ext = carrier.extTypes[i];
       if (ext === Ipv6Ext.ROUTING || ext === Ipv6Ext.DEST_OPTIONS) checkable = false;
     }
     if (checkable) {
-      const sum = ipv6PseudoHeaderSum(carrier, available, ICMPV6_PROTOCOL);
+      const sum = ipv6PseudoHeaderSum(carrier, available, IpProto.ICMPv6);
       icmp.checksumOk = internetChecksum(ctx.dv, offset, available, sum) === 0;
       if (!icmp.checksumOk) {
         ctx.issue('icmpv6', offset + Icmpv6Field.CHECKSUM, 'bad-checksum',
@@ -166,8 +169,8 @@ export function decodeIcmpv6(ctx: DecodeContext, offset: number, end: number): N
       break;
   }
   if (isIcmpv6Error(type)) {
-    if (available > ICMPV6_HEADER_LEN && ctx.quotedDepth < MAX_QUOTED_DEPTH) {
-      ctx.decodeQuoted(icmp.quoted, Next.Ipv6, offset + ICMPV6_HEADER_LEN, end);
+    if (available > Icmpv6Length.HEADER && ctx.quotedDepth < Icmpv6Limit.MAX_QUOTED_DEPTH) {
+      ctx.decodeQuoted(icmp.quoted, Next.Ipv6, offset + Icmpv6Length.HEADER, end);
     }
     return Next.None;
   }

@@ -22,7 +22,8 @@ import { internetChecksum } from './checksum.js';
 import { Reassembly } from './ipv4-reassembly.js';
 import type { Ipv4Layer } from './layers.js';
 
-export const IPV4_MIN_HEADER_LEN = 20;
+/** Lengths in bytes (a const enum, like the field offsets: tsc writes the numbers in place). */
+export const enum Ipv4Length { MIN_HEADER = 20 }
 export const enum Ipv4Field {
   VERSION_IHL = 0, TOS = 1, TOTAL_LENGTH = 2, ID = 4, FLAGS_FRAG = 6, TTL = 8, PROTOCOL = 9, CHECKSUM = 10, SRC = 12, DST = 16,
 }
@@ -32,7 +33,7 @@ const enum FlagsFrag { DF = 0x4000, MF = 0x2000, OFFSET_MASK = 0x1fff }
 export function decodeIpv4(ctx: DecodeContext, offset: number, end: number): NextKind {
   const available = end - offset;
   if (available <= 0) {
-    ctx.truncated('ipv4', offset, IPV4_MIN_HEADER_LEN, available, 'IPv4 header');
+    ctx.truncated('ipv4', offset, Ipv4Length.MIN_HEADER, available, 'IPv4 header');
     return Next.None;
   }
   const dv = ctx.dv;
@@ -42,13 +43,13 @@ export function decodeIpv4(ctx: DecodeContext, offset: number, end: number): Nex
     ctx.issue('ipv4', offset, 'bad-field', `The IP version field is ${version}, not 4.`);
     return Next.None;
   }
-  if (available < IPV4_MIN_HEADER_LEN) {
-    ctx.truncated('ipv4', offset, IPV4_MIN_HEADER_LEN, available, 'IPv4 header');
+  if (available < Ipv4Length.MIN_HEADER) {
+    ctx.truncated('ipv4', offset, Ipv4Length.MIN_HEADER, available, 'IPv4 header');
     decodePartial(ctx, offset, available);
     return Next.None;
   }
   const headerLength = (versionIhl & 0x0f) * 4;
-  if (headerLength < IPV4_MIN_HEADER_LEN) {
+  if (headerLength < Ipv4Length.MIN_HEADER) {
     ctx.issue('ipv4', offset, 'bad-field',
       `The IPv4 header length is ${headerLength} bytes (IHL ${headerLength / 4}), below the minimum of 20.`);
     return Next.None;
@@ -83,17 +84,17 @@ export function decodeIpv4(ctx: DecodeContext, offset: number, end: number): Nex
   ip.checksum = w2 & 0xffff;
   ip.src = src;
   ip.dst = dst;
-  ip.optionsLength = headerLength - IPV4_MIN_HEADER_LEN;
+  ip.optionsLength = headerLength - Ipv4Length.MIN_HEADER;
   ip.reassembled = false;
   ip.fragmentCount = 0;
   ip.partial = false;
   ctx.target.push(ip);
-  if (headerLength > IPV4_MIN_HEADER_LEN) checkOptions(ctx, offset + IPV4_MIN_HEADER_LEN, offset + headerLength);
+  if (headerLength > Ipv4Length.MIN_HEADER) checkOptions(ctx, offset + Ipv4Length.MIN_HEADER, offset + headerLength);
 
   if (ctx.verifyChecksums) {
     const fixedSum = (w0 >>> 16) + (w0 & 0xffff) + (w1 >>> 16) + (w1 & 0xffff) + (w2 >>> 16) + (w2 & 0xffff) +
       (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff);
-    ip.checksumOk = internetChecksum(dv, offset + IPV4_MIN_HEADER_LEN, headerLength - IPV4_MIN_HEADER_LEN, fixedSum) === 0;
+    ip.checksumOk = internetChecksum(dv, offset + Ipv4Length.MIN_HEADER, headerLength - Ipv4Length.MIN_HEADER, fixedSum) === 0;
     if (!ip.checksumOk && ctx.quotedDepth === 0) {
       ctx.issue('ipv4', offset + Ipv4Field.CHECKSUM, 'bad-checksum',
         `The IPv4 header checksum 0x${ip.checksum.toString(16).padStart(4, '0')} does not match the header.`);

@@ -31,7 +31,13 @@ import { Next, type DecodeContext, type NextKind } from './context.js';
 import { ipProtoNext } from './dispatch.js';
 import type { Ipv6Layer } from './layers.js';
 
-export const IPV6_HEADER_LEN = 40;
+/** Lengths in bytes (a const enum, like the field offsets: tsc writes the numbers in place). */
+export const enum Ipv6Length {
+  HEADER = 40,
+  FRAGMENT_HEADER = 8,
+  /** Every extension header has at least Next Header and a length byte, and is 8 bytes at least. */
+  EXT_MIN = 8,
+}
 export const enum Ipv6Field {
   VERSION_TC_FLOW = 0, PAYLOAD_LENGTH = 4, NEXT_HEADER = 6, HOP_LIMIT = 7, SRC = 8, DST = 24,
 }
@@ -47,16 +53,13 @@ export const enum Ipv6Ext {
   MOBILITY = 135,
   NO_NEXT_HEADER = 59,
 }
-const FRAGMENT_HEADER_LEN = 8;
-/** Every extension header has at least Next Header and a length byte, and is 8 bytes at least. */
-const EXT_MIN_LEN = 8;
-const FRAG_OFFSET_MASK = 0xfff8;
-const FRAG_MORE = 0x0001;
+/** The Fragment header's offset and M flag 16 bits (offset in 8-byte units, in place: a byte count once masked). */
+const enum FragmentWord { OFFSET_MASK = 0xfff8, MORE = 0x0001 }
 
 export function decodeIpv6(ctx: DecodeContext, offset: number, end: number): NextKind {
   const available = end - offset;
-  if (available < IPV6_HEADER_LEN) {
-    ctx.truncated('ipv6', offset, IPV6_HEADER_LEN, available, 'IPv6 header');
+  if (available < Ipv6Length.HEADER) {
+    ctx.truncated('ipv6', offset, Ipv6Length.HEADER, available, 'IPv6 header');
     return Next.None;
   }
   const dv = ctx.dv;
@@ -89,7 +92,7 @@ export function decodeIpv6(ctx: DecodeContext, offset: number, end: number): Nex
   ctx.target.push(ip);
 
   // Where the payload ends. `declaredEnd` may lie past the captured bytes; `payloadEnd` does not.
-  const headerEnd = offset + IPV6_HEADER_LEN;
+  const headerEnd = offset + Ipv6Length.HEADER;
   let declaredEnd: number;
   let payloadEnd: number;
   if (ip.payloadLength === 0) {
@@ -97,10 +100,10 @@ export function decodeIpv6(ctx: DecodeContext, offset: number, end: number): Nex
     // GSO/BIG TCP packet that the kernel hands to taps before the length is filled in:
     // either way the captured bytes are the payload.
     declaredEnd = payloadEnd = end;
-  } else if (ip.payloadLength > available - IPV6_HEADER_LEN) {
+  } else if (ip.payloadLength > available - Ipv6Length.HEADER) {
     if (!ctx.snapTruncated && ctx.quotedDepth === 0) {
       ctx.issue('ipv6', offset + Ipv6Field.PAYLOAD_LENGTH, 'bad-field',
-        `The IPv6 Payload Length ${ip.payloadLength} runs past the ${available - IPV6_HEADER_LEN} bytes captured after the header.`);
+        `The IPv6 Payload Length ${ip.payloadLength} runs past the ${available - Ipv6Length.HEADER} bytes captured after the header.`);
     }
     declaredEnd = headerEnd + ip.payloadLength;
     payloadEnd = end;
@@ -115,11 +118,11 @@ export function decodeIpv6(ctx: DecodeContext, offset: number, end: number): Nex
   for (;;) {
     let length: number;
     if (next === Ipv6Ext.HOP_BY_HOP || next === Ipv6Ext.ROUTING || next === Ipv6Ext.DEST_OPTIONS) {
-      length = at + 2 <= payloadEnd ? (bytes[at + Ipv6ExtField.LENGTH] + 1) * 8 : EXT_MIN_LEN;
+      length = at + 2 <= payloadEnd ? (bytes[at + Ipv6ExtField.LENGTH] + 1) * 8 : Ipv6Length.EXT_MIN;
     } else if (next === Ipv6Ext.FRAGMENT) {
-      length = FRAGMENT_HEADER_LEN;
+      length = Ipv6Length.FRAGMENT_HEADER;
     } else if (next === Ipv6Ext.AH) {
-      length = at + 2 <= payloadEnd ? (bytes[at + Ipv6ExtField.LENGTH] + 2) * 4 : EXT_MIN_LEN;
+      length = at + 2 <= payloadEnd ? (bytes[at + Ipv6ExtField.LENGTH] + 2) * 4 : Ipv6Length.EXT_MIN;
     } else {
       break; // the upper layer (or Mobility, ESP, No Next Header, ...)
     }
@@ -142,8 +145,8 @@ export function decodeIpv6(ctx: DecodeContext, offset: number, end: number): Nex
     ip.extTypes[ip.extCount++] = next;
     if (next === Ipv6Ext.FRAGMENT) {
       const word = dv.getUint16(at + Ipv6ExtField.FRAG_OFFSET_FLAGS);
-      ip.fragOffset = word & FRAG_OFFSET_MASK; // 13 bits of 8-byte units: already a byte count
-      ip.fragMore = (word & FRAG_MORE) !== 0;
+      ip.fragOffset = word & FragmentWord.OFFSET_MASK; // 13 bits of 8-byte units: already a byte count
+      ip.fragMore = (word & FragmentWord.MORE) !== 0;
       ip.fragId = dv.getUint32(at + Ipv6ExtField.FRAG_ID);
     }
     next = bytes[at + Ipv6ExtField.NEXT_HEADER];

@@ -6,7 +6,7 @@
 // +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 
 import { Next, type DecodeContext, type NextKind } from './context.js';
-import { etherTypeNext, MAX_8023_LENGTH } from './dispatch.js';
+import { etherTypeNext, EtherTypeLimit } from './dispatch.js';
 
 export const NULL_HEADER_LEN = 4;
 const AF_INET = 2;
@@ -20,7 +20,7 @@ function decodeFamily(ctx: DecodeContext, offset: number, end: number, family: n
   ctx.target.push(nul);
   // Some captures put an EtherType where the family goes; Wireshark reads any value
   // above the 802.3 length range that way, and so do we.
-  if (family > MAX_8023_LENGTH) {
+  if (family > EtherTypeLimit.MAX_8023_LENGTH) {
     ctx.etherType = family & 0xffff;
     return ctx.then(etherTypeNext(family & 0xffff), offset + NULL_HEADER_LEN, end);
   }

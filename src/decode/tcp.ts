@@ -32,37 +32,42 @@
 import { Next, type DecodeContext, type NextKind } from './context.js';
 import type { TcpLayer } from './layers.js';
 
-export const TCP_MIN_HEADER_LEN = 20;
-/** Ports and sequence number: what an ICMP error is guaranteed to quote, and the least we make a record of. */
-export const TCP_PARTIAL_MIN_LEN = 8;
+/** Lengths in bytes (a const enum, like the field offsets: tsc writes the numbers in place). */
+export const enum TcpLength {
+  MIN_HEADER = 20,
+  /** Ports and sequence number: what an ICMP error is guaranteed to quote, and the least we make a record of. */
+  PARTIAL_MIN = 8,
+}
 export const enum TcpField {
   SPORT = 0, DPORT = 2, SEQ = 4, ACK = 8, DATA_OFFSET = 12, FLAGS = 12, WINDOW = 14, CHECKSUM = 16, URGENT = 18, OPTIONS = 20,
 }
 /** The 9 flag bits of the 16-bit word at offset 12 (NS CWR ECE URG ACK PSH RST SYN FIN). */
-const FLAGS_MASK = 0x01ff;
+const enum TcpFlags { MASK = 0x01ff }
 
 export const enum TcpOption {
   EOL = 0, NOP = 1, MSS = 2, WINDOW_SCALE = 3, SACK_PERMITTED = 4, SACK = 5, TIMESTAMPS = 8,
 }
-const MSS_LEN = 4;
-const WINDOW_SCALE_LEN = 3;
-const SACK_PERMITTED_LEN = 2;
-const TIMESTAMPS_LEN = 10;
-/** A SACK option is 2 bytes plus 8 per block (left and right edge). */
-const SACK_BLOCK_LEN = 8;
+const enum TcpOptionLength {
+  MSS = 4,
+  WINDOW_SCALE = 3,
+  SACK_PERMITTED = 2,
+  TIMESTAMPS = 10,
+  /** A SACK option is 2 bytes plus 8 per block (left and right edge). */
+  SACK_BLOCK = 8,
+}
 
 export function decodeTcp(ctx: DecodeContext, offset: number, end: number): NextKind {
   const available = end - offset;
-  if (available < TCP_MIN_HEADER_LEN) {
+  if (available < TcpLength.MIN_HEADER) {
     if (wholeSegment(ctx, available)) {
       ctx.issue('tcp', offset, 'bad-field',
         `The IP layer carries a ${available}-byte TCP segment, shorter than the 20-byte TCP header.`);
     } else {
       // Reported outside quoted datagrams only.
-      ctx.truncated('tcp', offset, TCP_MIN_HEADER_LEN, available, 'TCP header');
+      ctx.truncated('tcp', offset, TcpLength.MIN_HEADER, available, 'TCP header');
     }
     // The ports and sequence number are still worth a record.
-    if (available < TCP_PARTIAL_MIN_LEN) return Next.None;
+    if (available < TcpLength.PARTIAL_MIN) return Next.None;
   }
   const dv = ctx.dv;
   const tcp = ctx.tcp.take();
@@ -80,13 +85,13 @@ export function decodeTcp(ctx: DecodeContext, offset: number, end: number): Next
   tcp.payloadLength = 0;
   ctx.target.push(tcp);
 
-  if (available < TCP_MIN_HEADER_LEN) {
+  if (available < TcpLength.MIN_HEADER) {
     // Quoted by an ICMP error (or cut by the capture): keep the 32-bit words that were captured.
     tcp.ack = available >= TcpField.DATA_OFFSET ? dv.getUint32(offset + TcpField.ACK) : -1;
     if (available >= TcpField.CHECKSUM) {
       const word = dv.getUint16(offset + TcpField.FLAGS);
       tcp.headerLength = (word >>> 12) * 4;
-      tcp.flags = word & FLAGS_MASK;
+      tcp.flags = word & TcpFlags.MASK;
       tcp.window = dv.getUint16(offset + TcpField.WINDOW);
     } else {
       tcp.headerLength = 0;
@@ -102,12 +107,12 @@ export function decodeTcp(ctx: DecodeContext, offset: number, end: number): Next
   const word = dv.getUint16(offset + TcpField.FLAGS);
   const headerLength = (word >>> 12) * 4;
   tcp.headerLength = headerLength;
-  tcp.flags = word & FLAGS_MASK;
+  tcp.flags = word & TcpFlags.MASK;
   tcp.window = dv.getUint16(offset + TcpField.WINDOW);
   tcp.checksum = dv.getUint16(offset + TcpField.CHECKSUM);
   tcp.urgent = dv.getUint16(offset + TcpField.URGENT);
 
-  if (headerLength < TCP_MIN_HEADER_LEN) {
+  if (headerLength < TcpLength.MIN_HEADER) {
     ctx.issue('tcp', offset + TcpField.DATA_OFFSET, 'bad-field',
       `The TCP data offset is ${headerLength / 4} (${headerLength} bytes), below the minimum of 5 (20 bytes).`);
     return Next.None;
@@ -128,7 +133,7 @@ export function decodeTcp(ctx: DecodeContext, offset: number, end: number): Next
     }
     optionsEnd = end; // walk the options that were captured
   }
-  if (headerLength > TCP_MIN_HEADER_LEN) decodeOptions(ctx, tcp, offset + TcpField.OPTIONS, optionsEnd, offset + headerLength);
+  if (headerLength > TcpLength.MIN_HEADER) decodeOptions(ctx, tcp, offset + TcpField.OPTIONS, optionsEnd, offset + headerLength);
   return Next.None;
 }
 
@@ -187,23 +192,23 @@ function decodeOptions(
     }
     switch (kind) {
       case TcpOption.MSS:
-        if (length === MSS_LEN) tcp.mss = dv.getUint16(i + 2);
+        if (length === TcpOptionLength.MSS) tcp.mss = dv.getUint16(i + 2);
         else badLength(ctx, i, 'MSS', kind, length, '4');
         break;
       case TcpOption.WINDOW_SCALE:
-        if (length === WINDOW_SCALE_LEN) tcp.windowScale = bytes[i + 2];
+        if (length === TcpOptionLength.WINDOW_SCALE) tcp.windowScale = bytes[i + 2];
         else badLength(ctx, i, 'Window Scale', kind, length, '3');
         break;
       case TcpOption.SACK_PERMITTED:
-        if (length === SACK_PERMITTED_LEN) tcp.sackPermitted = true;
+        if (length === TcpOptionLength.SACK_PERMITTED) tcp.sackPermitted = true;
         else badLength(ctx, i, 'SACK Permitted', kind, length, '2');
         break;
       case TcpOption.SACK:
-        if (length > 2 && (length - 2) % SACK_BLOCK_LEN === 0) tcp.sackBlocks = (length - 2) / SACK_BLOCK_LEN;
+        if (length > 2 && (length - 2) % TcpOptionLength.SACK_BLOCK === 0) tcp.sackBlocks = (length - 2) / TcpOptionLength.SACK_BLOCK;
         else badLength(ctx, i, 'SACK', kind, length, '2 plus 8 per block');
         break;
       case TcpOption.TIMESTAMPS:
-        if (length === TIMESTAMPS_LEN) {
+        if (length === TcpOptionLength.TIMESTAMPS) {
           tcp.tsVal = dv.getUint32(i + 2);
           tcp.tsEcr = dv.getUint32(i + 6);
         } else {

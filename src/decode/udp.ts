@@ -11,14 +11,15 @@
 
 import { Next, type DecodeContext, type NextKind } from './context.js';
 
-export const UDP_HEADER_LEN = 8;
+/** Lengths in bytes (a const enum, like the field offsets: tsc writes the numbers in place). */
+export const enum UdpLength { HEADER = 8 }
 export const enum UdpField { SPORT = 0, DPORT = 2, LENGTH = 4, CHECKSUM = 6 }
 
 export function decodeUdp(ctx: DecodeContext, offset: number, end: number): NextKind {
   const available = end - offset;
   const dv = ctx.dv;
-  if (available < UDP_HEADER_LEN) {
-    ctx.truncated('udp', offset, UDP_HEADER_LEN, available, 'UDP header');
+  if (available < UdpLength.HEADER) {
+    ctx.truncated('udp', offset, UdpLength.HEADER, available, 'UDP header');
     // Ports that were captured are still worth a record (Wireshark shows them too).
     if (available >= 2) {
       const cut = ctx.udp.take();
@@ -44,7 +45,7 @@ export function decodeUdp(ctx: DecodeContext, offset: number, end: number): Next
   udp.checksum = lengthChecksum & 0xffff;
   ctx.target.push(udp);
   let payloadEnd = end;
-  if (length < UDP_HEADER_LEN) {
+  if (length < UdpLength.HEADER) {
     // Length 0 is how jumbograms and GSO super-packets leave it; use what was captured.
     if (length !== 0) {
       ctx.issue('udp', offset + UdpField.LENGTH, 'bad-field',
@@ -64,6 +65,6 @@ export function decodeUdp(ctx: DecodeContext, offset: number, end: number): Next
   const next = ctx.udpPorts[low] || ctx.udpPorts[high];
   // No payload by the UDP Length: nothing to decode. (A payload the capture cut is
   // handed on, so the next decoder reports the truncation.)
-  if (next === Next.None || length === UDP_HEADER_LEN) return Next.None;
-  return ctx.then(next as NextKind, offset + UDP_HEADER_LEN, payloadEnd);
+  if (next === Next.None || length === UdpLength.HEADER) return Next.None;
+  return ctx.then(next as NextKind, offset + UdpLength.HEADER, payloadEnd);
 }

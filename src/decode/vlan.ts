@@ -8,14 +8,15 @@
 // The TPID itself is the previous header's type field. Tags stack (QinQ and deeper).
 
 import { Next, type DecodeContext, type NextKind } from './context.js';
-import { etherTypeNext, MAX_8023_LENGTH } from './dispatch.js';
+import { etherTypeNext, EtherTypeLimit } from './dispatch.js';
 
-export const VLAN_TAG_LEN = 4;
+/** Lengths in bytes (a const enum, like the field offsets: tsc writes the numbers in place). */
+export const enum VlanLength { TAG = 4 }
 export const enum VlanField { TCI = 0, TYPE = 2 }
 
 export function decodeVlan(ctx: DecodeContext, offset: number, end: number): NextKind {
-  if (end - offset < VLAN_TAG_LEN) {
-    ctx.truncated('vlan', offset, VLAN_TAG_LEN, end - offset, '802.1Q tag');
+  if (end - offset < VlanLength.TAG) {
+    ctx.truncated('vlan', offset, VlanLength.TAG, end - offset, '802.1Q tag');
     return Next.None;
   }
   const tag = ctx.vlan.take();
@@ -27,7 +28,7 @@ export function decodeVlan(ctx: DecodeContext, offset: number, end: number): Nex
   tag.id = tci & 0x0fff;
   tag.type = ctx.dv.getUint16(offset + VlanField.TYPE);
   ctx.target.push(tag);
-  if (tag.type <= MAX_8023_LENGTH) return Next.None;
+  if (tag.type <= EtherTypeLimit.MAX_8023_LENGTH) return Next.None;
   ctx.etherType = tag.type;
-  return ctx.then(etherTypeNext(tag.type), offset + VLAN_TAG_LEN, end);
+  return ctx.then(etherTypeNext(tag.type), offset + VlanLength.TAG, end);
 }

@@ -11,14 +11,15 @@
 
 import { Next, type DecodeContext, type NextKind } from './context.js';
 
-export const VXLAN_HEADER_LEN = 8;
+/** Lengths in bytes (a const enum, like the field offsets: tsc writes the numbers in place). */
+export const enum VxlanLength { HEADER = 8 }
 export const enum VxlanField { FLAGS = 0, VNI = 4 }
 /** The I flag: the VNI is valid (RFC 7348 section 5). */
-export const VXLAN_FLAG_I = 0x08;
+export const enum VxlanFlag { I = 0x08 }
 
 export function decodeVxlan(ctx: DecodeContext, offset: number, end: number): NextKind {
-  if (end - offset < VXLAN_HEADER_LEN) {
-    ctx.truncated('vxlan', offset, VXLAN_HEADER_LEN, end - offset, 'VXLAN header');
+  if (end - offset < VxlanLength.HEADER) {
+    ctx.truncated('vxlan', offset, VxlanLength.HEADER, end - offset, 'VXLAN header');
     return Next.None;
   }
   const vx = ctx.vxlan.take();
@@ -26,9 +27,9 @@ export function decodeVxlan(ctx: DecodeContext, offset: number, end: number): Ne
   vx.flags = ctx.bytes[offset + VxlanField.FLAGS];
   vx.vni = ctx.dv.getUint32(offset + VxlanField.VNI) >>> 8;
   ctx.target.push(vx);
-  if ((vx.flags & VXLAN_FLAG_I) === 0) {
+  if ((vx.flags & VxlanFlag.I) === 0) {
     ctx.issue('vxlan', offset + VxlanField.FLAGS, 'bad-field',
       `VXLAN flags 0x${vx.flags.toString(16).padStart(2, '0')} lack the I bit, so the VNI is not valid (RFC 7348).`);
   }
-  return ctx.then(Next.Ethernet, offset + VXLAN_HEADER_LEN, end);
+  return ctx.then(Next.Ethernet, offset + VxlanLength.HEADER, end);
 }
