@@ -1,8 +1,11 @@
 // `dockshark simulate TOPOLOGY --run "..." [--run ...] -w OUT.pcapng [-i IFACE]...`:
 // simulates the Linux data path of a YAML topology (docs/simulate.md) for the given
-// traffic and writes one pcapng interface per capture point (EN10MB, nanoseconds).
+// traffic and writes one pcapng interface per capture point (EN10MB, nanoseconds), or,
+// for OUT.pcap and one capture point, a classic pcap as `tcpdump -i IFACE -w` writes it
+// (no interface name: what a recording made that way can be compared with).
 
 import { readFileSync } from 'node:fs';
+import { PcapFileWriter } from '../capture/pcap-writer.js';
 import { encodeIdb, encodeShb, PcapngFileWriter, timestampUnits } from '../capture/pcapng-writer.js';
 import { safeText } from '../decode/index.js';
 import type { CapturePoint } from '../simulate/build.js';
@@ -56,8 +59,26 @@ export function runSimulate(topologyFile: string, options: SimulateCommandOption
     return 2;
   }
   const idOf = new Map(selected.map((s, id) => [s.index, id]));
-  const writer = new PcapngFileWriter(options.write);
   let frames = 0;
+  if (options.write.endsWith('.pcap')) {
+    if (selected.length !== 1) {
+      err.line(`dockshark: a classic pcap holds one interface, and ${selected.length} are selected (${safeText(selected.map((s) => s.name).join(', '))}); pick one with -i, or write a .pcapng.`);
+      err.flush();
+      return 2;
+    }
+    const pcap = new PcapFileWriter(options.write, { nanoseconds: true });
+    try {
+      for (const frame of result.frames) {
+        if (frame.capture !== selected[0].index) continue;
+        pcap.writeFrame({ tsSec: result.startSeconds + Math.floor(frame.t / 1e9), tsNsec: frame.t % 1e9, bytes: frame.bytes });
+        frames++;
+      }
+    } finally {
+      pcap.close();
+    }
+    return finish(result.notes, commands.length, frames, selected, options.write, out, err);
+  }
+  const writer = new PcapngFileWriter(options.write);
   try {
     writer.writeBlock(encodeShb({ options: [{ code: 4, value: 'dockshark simulate' }] }));
     for (const s of selected) writer.writeBlock(encodeIdb({ linkType: 1, snapLen: 262144, name: s.name, tsresol: 9 }));
@@ -71,9 +92,14 @@ export function runSimulate(topologyFile: string, options: SimulateCommandOption
   } finally {
     writer.close();
   }
-  for (const note of result.notes) err.line(`dockshark: ${safeText(note)}`);
+  return finish(result.notes, commands.length, frames, selected, options.write, out, err);
+}
+
+/** The notes on standard error, the summary line on standard output. */
+function finish(notes: readonly string[], commands: number, frames: number, selected: readonly { name: string }[], file: string, out: LineWriter, err: LineWriter): number {
+  for (const note of notes) err.line(`dockshark: ${safeText(note)}`);
   err.flush();
-  out.line(`simulate: ${commands.length} command${commands.length === 1 ? '' : 's'}, ${frames} frames on ${selected.length} interfaces (${selected.map((s) => s.name).join(', ')}) written to ${safeText(options.write)}.`);
+  out.line(`simulate: ${commands} command${commands === 1 ? '' : 's'}, ${frames} frames on ${selected.length} interface${selected.length === 1 ? '' : 's'} (${safeText(selected.map((s) => s.name).join(', '))}) written to ${safeText(file)}.`);
   out.flush();
   return 0;
 }

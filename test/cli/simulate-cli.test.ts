@@ -148,6 +148,33 @@ describe('dockshark simulate vs the kernel recordings', () => {
   });
 });
 
+describe('dockshark simulate to classic pcaps', () => {
+  const runs = ['c1 ping lan count 2 interval 0.3', 'c2 ping lan count 2 interval 0.3', 'lan ping c1'];
+  const simulateOne = (point: string, file: string) => cli(['simulate', join(capturesDir, 'macvlan/simulate.yaml'), '-i', point, '-w', file,
+    ...runs.flatMap((c) => ['--run', c])]);
+
+  it('macvlan: one unnamed pcap per capture point, as the lab\'s tcpdumps wrote, agrees with the recording', () => {
+    const parent = join(dir, 'macvlan-parent.pcap');
+    const lan = join(dir, 'macvlan-lan.pcap');
+    expect(simulateOne('host:eth0', parent)).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(/14 frames on 1 interface \(eth0\)/) });
+    expect(simulateOne('lan:eth0', lan).code).toBe(0);
+    const recorded = ['macvlan-parent.pcap', 'macvlan-lan.pcap'].map((f) => join(capturesDir, 'macvlan', f)).join(',');
+    const r = cli(['diff', recorded, `${parent},${lan}`]);
+    expect(r.stdout).toMatch(/^diff: [1-9]\d* agree, 0 differ\./m);
+    expect(r.code).toBe(0);
+    // tshark reads it as a nanosecond pcap with the same frames
+    if (hasTshark) {
+      const t = spawnSync('tshark', ['-r', parent, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8' });
+      expect(t.stdout.trim().split('\n')).toHaveLength(14);
+    }
+  });
+
+  it('refuses a classic pcap for several interfaces', () => {
+    const r = cli(['simulate', join(capturesDir, 'macvlan/simulate.yaml'), '-i', 'host:eth0', '-i', 'lan:eth0', '-w', join(dir, 'two.pcap'), '--run', runs[0]]);
+    expect(r).toMatchObject({ code: 2, stderr: expect.stringMatching(/^dockshark: a classic pcap holds one interface, and 2 are selected .*pick one with -i, or write a \.pcapng\.\n$/) });
+  });
+});
+
 describe('dockshark diff', () => {
   it('reports each difference in one line and exits 1', () => {
     const s = SCENARIOS[0];
