@@ -36,6 +36,9 @@ const steps = Number(opts.steps);
 // As the CLI does before loading the UI (src/cli/open-command.ts): React's production build.
 process.env.NODE_ENV ??= 'production';
 delete process.env.CI; // as the CLI does: Ink draws nothing live under CI
+// Colours as in a terminal: chalk (Ink's colours) looks at the process's own standard output,
+// which here is often a pipe, and would then paint no colour codes, a cheaper screen than a user's.
+process.env.FORCE_COLOR ??= '1';
 
 const t0 = performance.now();
 const [{ createElement }, { render }, { mountUi }, { App }, { ReplaySession }] = await Promise.all([

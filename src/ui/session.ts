@@ -12,6 +12,7 @@ import { ReplayIndex, type IndexOptions } from '../replay/indexer.js';
 import { Player, realTimer, type Timer } from '../replay/player.js';
 import type { Topology } from '../topology/model.js';
 import { BackgroundIndexer, INDEX_SLICE, type IndexingOptions, type LiveSource } from './background-index.js';
+import { searchMessage, SliceSearch } from './search.js';
 import { PacketRowSource } from './selectors/packet-rows.js';
 import type { ReplayView } from './selectors/screen-model.js';
 import { safe } from './selectors/text.js';
@@ -26,6 +27,8 @@ export interface SessionOptions extends IndexOptions, IndexingOptions {
   timer?: Timer;
   /** Live: the capture writing the (one) file, which the index then follows as it grows. */
   live?: LiveSource;
+  /** Frames per `/` search slice (tests); by default a slice runs for a few milliseconds. */
+  searchSteps?: number;
 }
 
 export interface Message {
@@ -45,6 +48,7 @@ export class ReplaySession {
   version = 0;
   private readonly listeners = new Set<() => void>();
   private readonly indexer: BackgroundIndexer;
+  private readonly searcher: SliceSearch;
   private lastFilter: FrameFilter | null = null;
   private cachedReport: { position: number; report: Record<string, JsonValue> } | null = null;
   private closed = false;
@@ -61,9 +65,13 @@ export class ReplaySession {
     this.indexer = new BackgroundIndexer(this.index, this.live, files.map((f) => statSync(f).size), options, () => {
       // Like `tail -f`: the cursor moves to the newest frame when the user was at the last one
       // (once per paint, not per slice: each move re-runs the frames in between).
-      if (this.followingNewest && !this.player.playing) this.cursor.last();
+      if (this.followingNewest && !this.player.playing && !this.searcher.searching) this.cursor.last();
       this.changed();
     }, () => this.closed);
+    this.searcher = new SliceSearch(this.cursor, options.schedule ?? ((run) => setImmediate(run)), (news) => {
+      const { text, error } = searchMessage(news, this.cursor.frame?.no);
+      this.say(text, error);
+    }, options.searchSteps);
   }
 
   subscribe(listener: () => void): () => void {
@@ -128,8 +136,9 @@ export class ReplaySession {
     };
   }
 
-  /** Move to the state after `position` steps. */
+  /** Move to the state after `position` steps (a running search ends where it is). */
   seek(position: number): void {
+    this.searcher.stop();
     this.message = null;
     this.cursor.seek(position);
     this.changed();
@@ -138,7 +147,7 @@ export class ReplaySession {
   step(delta: number): void { this.seek(this.cursor.position + delta); }
   first(): void { this.seek(Math.min(1, this.cursor.length)); }
   last(): void { this.seek(this.cursor.length); }
-  togglePlay(): void { this.message = null; this.player.toggle(); }
+  togglePlay(): void { this.searcher.stop(); this.message = null; this.player.toggle(); }
   faster(): void { this.player.faster(); }
   slower(): void { this.player.slower(); }
   /** Capture pace <-> a fixed rate (starting at 10 frames/s), kept while playing. */
@@ -160,7 +169,10 @@ export class ReplaySession {
     this.seek(step + 1);
   }
 
-  /** `/` input: go to the next frame matching the filter (empty: the last filter again). */
+  /**
+   * `/` input: go to the next frame matching the filter (empty: the last filter again). The
+   * search runs in slices (search.ts): `searching` until it ends, Esc (dismiss) cancels it.
+   */
   search(text: string): void {
     let filter = this.lastFilter;
     if (text.trim() !== '') {
@@ -174,13 +186,13 @@ export class ReplaySession {
     if (filter === null) return this.say('type a filter, e.g. arp or host 172.17.0.2', true);
     this.lastFilter = filter;
     this.player.pause();
-    const from = this.cursor.position;
-    if (this.cursor.runUntil((frame) => filter.matches(frame.layers, frame.iface))) {
-      this.say(`frame ${this.cursor.frame?.no ?? '?'} matches ${safe(filter.text)}`, false);
-    } else {
-      this.cursor.seek(from);
-      this.say(`no frame after this one matches ${safe(filter.text)}`, true);
-    }
+    this.searcher.cancel(); // a search still running: the new one starts where that one did
+    this.searcher.start(filter);
+  }
+
+  /** A `/` search is running. */
+  get searching(): boolean {
+    return this.searcher.searching;
   }
 
   /** `b` input: a change kind (fdb.move, nat, arp.*) or a filter; empty clears every breakpoint. */
@@ -207,12 +219,16 @@ export class ReplaySession {
 
   continueToBreakpoint(): void {
     if (this.player.breakpoints.length === 0) return this.say('no breakpoints: b adds one', true);
+    this.searcher.stop();
     this.message = null;
     this.player.pause();
     this.player.runToBreakpoint();
   }
 
+  /** Esc: cancels a running search (back where it started), else clears the message. */
   dismiss(): void {
+    const filter = this.lastFilter;
+    if (this.searcher.cancel()) return this.say(`search for ${safe(filter?.text ?? '')} cancelled`, false);
     if (this.message === null) return;
     this.message = null;
     this.changed();
@@ -226,6 +242,7 @@ export class ReplaySession {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.searcher.stop();
     this.player.pause();
     this.rows.close();
     this.cursor.close();

@@ -6,6 +6,7 @@ import { render, type Instance, type RenderOptions } from 'ink';
 import { createElement } from 'react';
 import type { ReadIssue } from '../capture/types.js';
 import { App } from './App.js';
+import { speedUpInkPaint } from './ink-paint.js';
 import { ReplaySession, type SessionOptions } from './session.js';
 
 // The alternate screen keeps the user's scrollback as it was once the UI quits.
@@ -39,6 +40,9 @@ export function inkOptions(terminal: Terminal): RenderOptions {
 
 /** Effectively unthrottled: Ink waits at most a millisecond after a paint. */
 const MAX_FPS = 1000;
+
+// Before the first paint: Ink's paint, cheaper (see there).
+await speedUpInkPaint();
 
 /** Switches the terminal to the alternate screen and renders the UI of `session` on it. */
 export function mountUi(session: ReplaySession, terminal: Terminal): Instance {

@@ -1,0 +1,102 @@
+// The `/` search, in slices: the cursor runs forward through the frames a few milliseconds at
+// a time, between key presses and paints (as indexing does, background-index.ts), so a search
+// through a million frames leaves the UI responsive: the status line says how far it got, Esc
+// cancels it (the cursor goes back to where it started), any move of the cursor ends it.
+
+import type { FrameFilter } from '../decode/index.js';
+import type { ReplayCursor } from '../replay/cursor.js';
+import { safe } from './selectors/text.js';
+
+/** Frames run between looks at the clock. */
+const SEARCH_BATCH = 500;
+/** How long one slice may run: a key pressed meanwhile waits for its end. */
+const SLICE_MS = 8;
+/** How often the screen is told how far the search got. */
+const PROGRESS_MS = 200;
+
+export type SearchNews =
+  | { readonly kind: 'found'; readonly filter: FrameFilter }
+  | { readonly kind: 'none'; readonly filter: FrameFilter }
+  | { readonly kind: 'progress'; readonly filter: FrameFilter; readonly share: number };
+
+interface Run {
+  readonly filter: FrameFilter;
+  /** The cursor's position when the search started: where a cancel puts it back. */
+  readonly from: number;
+  /** When the screen was last told of the progress (null: not yet). */
+  toldAt: number | null;
+}
+
+export class SliceSearch {
+  private run: Run | null = null;
+
+  /**
+   * `schedule` runs the next slice (setImmediate in the UI); `tell` hears of the outcome and of
+   * progress; `steps`, when given, is the exact number of frames per slice (tests).
+   */
+  constructor(
+    private readonly cursor: ReplayCursor,
+    private readonly schedule: (run: () => void) => void,
+    private readonly tell: (news: SearchNews) => void,
+    private readonly steps?: number,
+  ) {}
+
+  get searching(): boolean {
+    return this.run !== null;
+  }
+
+  /** Searches forward from the cursor; the first slice runs now (a small capture is done at once). */
+  start(filter: FrameFilter): void {
+    const run: Run = { filter, from: this.cursor.position, toldAt: null };
+    this.run = run;
+    this.slice(run);
+  }
+
+  /** Stops a running search where it is (the user moved the cursor). */
+  stop(): void {
+    this.run = null;
+  }
+
+  /** Stops a running search and puts the cursor back where it started; false when none ran. */
+  cancel(): boolean {
+    const run = this.run;
+    if (run === null) return false;
+    this.run = null;
+    this.cursor.seek(run.from);
+    return true;
+  }
+
+  private slice(run: Run): void {
+    if (this.run !== run) return; // stopped, cancelled or replaced since it was scheduled
+    const cursor = this.cursor;
+    const matches: Parameters<ReplayCursor['runUntil']>[0] = (frame) => run.filter.matches(frame.layers, frame.iface);
+    let found: boolean;
+    if (this.steps !== undefined) found = cursor.runUntil(matches, this.steps);
+    else {
+      const until = performance.now() + SLICE_MS;
+      do found = cursor.runUntil(matches, SEARCH_BATCH);
+      while (!found && cursor.position < cursor.length && performance.now() < until);
+    }
+    if (found || cursor.position >= cursor.length) {
+      this.run = null;
+      if (!found) cursor.seek(run.from);
+      this.tell({ kind: found ? 'found' : 'none', filter: run.filter });
+      return;
+    }
+    const now = performance.now();
+    if (run.toldAt === null || now - run.toldAt >= PROGRESS_MS) {
+      run.toldAt = now;
+      const share = (cursor.position - run.from) / Math.max(1, cursor.length - run.from);
+      this.tell({ kind: 'progress', filter: run.filter, share });
+    }
+    this.schedule(() => this.slice(run));
+  }
+}
+
+/** The status line's sentence for `news` (`no`: the frame the cursor is on). */
+export function searchMessage(news: SearchNews, no: number | undefined): { text: string; error: boolean } {
+  const filter = safe(news.filter.text);
+  if (news.kind === 'found') return { text: `frame ${no ?? '?'} matches ${filter}`, error: false };
+  if (news.kind === 'none') return { text: `no frame after this one matches ${filter}`, error: true };
+  return { text: `searching ${filter}... ${Math.floor(news.share * 100)}% (Esc cancels)`, error: false };
+}
