@@ -33,7 +33,7 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['tab'], action: 'nextPane', help: 'focus the next pane (it scrolls)' },
   { keys: ['shift-tab'], action: 'previousPane', help: 'focus the previous pane' },
   { keys: ['?'], action: 'help', help: 'show / hide this help' },
-  { keys: ['escape'], action: 'cancel', help: 'close help or a prompt, cancel a search' },
+  { keys: ['escape'], action: 'cancel', help: 'close help or a prompt, cancel a search or a run to a breakpoint' },
   { keys: ['q'], action: 'quit', help: 'quit' },
 ];
 

@@ -1,8 +1,10 @@
-// The `/` search, in slices: the cursor runs forward through the frames a few milliseconds at
-// a time, between key presses and paints (as indexing does, background-index.ts), so a search
-// through a million frames leaves the UI responsive: the status line says how far it got, Esc
-// cancels it (the cursor goes back to where it started), any move of the cursor ends it.
+// The `/` search and `c` (run to a filter breakpoint), in slices: the cursor runs forward
+// through the frames a few milliseconds at a time, between key presses and paints (as
+// indexing does, background-index.ts), so a search through a million frames leaves the UI
+// responsive: the status line says how far it got, Esc cancels it (the cursor goes back to
+// where it started), any move of the cursor ends it.
 
+import type { AnalysisFrame } from '../analysis/types.js';
 import type { FrameFilter } from '../decode/index.js';
 import type { ReplayCursor } from '../replay/cursor.js';
 import { safe } from './selectors/text.js';
@@ -15,12 +17,30 @@ const SLICE_MS = 8;
 const PROGRESS_MS = 200;
 
 export type SearchNews =
-  | { readonly kind: 'found'; readonly filter: FrameFilter }
-  | { readonly kind: 'none'; readonly filter: FrameFilter }
-  | { readonly kind: 'progress'; readonly filter: FrameFilter; readonly share: number };
+  | { readonly kind: 'found' }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'progress'; readonly share: number };
+
+/** What a search looks for, and who hears how it goes. */
+export interface SearchTarget {
+  /** The step (0-based) whose frame `frame` is: the search stops at the first that matches. */
+  matches(frame: AnalysisFrame, step: number): boolean;
+  tell(news: SearchNews): void;
+}
+
+/** A search for the next frame matching a filter, telling `say` in the status line's words. */
+export function filterTarget(filter: FrameFilter, cursor: ReplayCursor, say: (text: string, error: boolean) => void): SearchTarget {
+  return {
+    matches: (frame) => filter.matches(frame.layers, frame.iface),
+    tell: (news) => {
+      const { text, error } = searchMessage(news, filter, cursor.frame?.no);
+      say(text, error);
+    },
+  };
+}
 
 interface Run {
-  readonly filter: FrameFilter;
+  readonly target: SearchTarget;
   /** The cursor's position when the search started: where a cancel puts it back. */
   readonly from: number;
   /** When the screen was last told of the progress (null: not yet). */
@@ -31,13 +51,12 @@ export class SliceSearch {
   private run: Run | null = null;
 
   /**
-   * `schedule` runs the next slice (setImmediate in the UI); `tell` hears of the outcome and of
-   * progress; `steps`, when given, is the exact number of frames per slice (tests).
+   * `schedule` runs the next slice (setImmediate in the UI); `steps`, when given, is the exact
+   * number of frames per slice (tests).
    */
   constructor(
     private readonly cursor: ReplayCursor,
     private readonly schedule: (run: () => void) => void,
-    private readonly tell: (news: SearchNews) => void,
     private readonly steps?: number,
   ) {}
 
@@ -46,8 +65,8 @@ export class SliceSearch {
   }
 
   /** Searches forward from the cursor; the first slice runs now (a small capture is done at once). */
-  start(filter: FrameFilter): void {
-    const run: Run = { filter, from: this.cursor.position, toldAt: null };
+  start(target: SearchTarget): void {
+    const run: Run = { target, from: this.cursor.position, toldAt: null };
     this.run = run;
     this.slice(run);
   }
@@ -69,7 +88,7 @@ export class SliceSearch {
   private slice(run: Run): void {
     if (this.run !== run) return; // stopped, cancelled or replaced since it was scheduled
     const cursor = this.cursor;
-    const matches: Parameters<ReplayCursor['runUntil']>[0] = (frame) => run.filter.matches(frame.layers, frame.iface);
+    const matches = run.target.matches;
     let found: boolean;
     if (this.steps !== undefined) found = cursor.runUntil(matches, this.steps);
     else {
@@ -80,22 +99,22 @@ export class SliceSearch {
     if (found || cursor.position >= cursor.length) {
       this.run = null;
       if (!found) cursor.seek(run.from);
-      this.tell({ kind: found ? 'found' : 'none', filter: run.filter });
+      run.target.tell({ kind: found ? 'found' : 'none' });
       return;
     }
     const now = performance.now();
     if (run.toldAt === null || now - run.toldAt >= PROGRESS_MS) {
       run.toldAt = now;
       const share = (cursor.position - run.from) / Math.max(1, cursor.length - run.from);
-      this.tell({ kind: 'progress', filter: run.filter, share });
+      run.target.tell({ kind: 'progress', share });
     }
     this.schedule(() => this.slice(run));
   }
 }
 
-/** The status line's sentence for `news` (`no`: the frame the cursor is on). */
-export function searchMessage(news: SearchNews, no: number | undefined): { text: string; error: boolean } {
-  const filter = safe(news.filter.text);
+/** The status line's sentence for `news` about a search for `searched` (`no`: the frame the cursor is on). */
+export function searchMessage(news: SearchNews, searched: FrameFilter, no: number | undefined): { text: string; error: boolean } {
+  const filter = safe(searched.text);
   if (news.kind === 'found') return { text: `frame ${no ?? '?'} matches ${filter}`, error: false };
   if (news.kind === 'none') return { text: `no frame after this one matches ${filter}`, error: true };
   return { text: `searching ${filter}... ${Math.floor(news.share * 100)}% (Esc cancels)`, error: false };

@@ -6,13 +6,13 @@
 import { statSync } from 'node:fs';
 import { createEngines } from '../analysis/engines.js';
 import { FilterSyntaxError, parseFilter, type FrameFilter, type JsonValue } from '../decode/index.js';
-import { describeBreakpoint, type Breakpoint } from '../replay/breakpoints.js';
+import { describeBreakpoint, hitBreakpoint, type Breakpoint } from '../replay/breakpoints.js';
 import { ReplayCursor } from '../replay/cursor.js';
 import { ReplayIndex, type IndexOptions } from '../replay/indexer.js';
 import { Player, realTimer, type Timer } from '../replay/player.js';
 import type { Topology } from '../topology/model.js';
 import { BackgroundIndexer, INDEX_SLICE, type IndexingOptions, type LiveSource } from './background-index.js';
-import { searchMessage, SliceSearch } from './search.js';
+import { filterTarget, SliceSearch, type SearchTarget } from './search.js';
 import { PacketRowSource } from './selectors/packet-rows.js';
 import type { ReplayView } from './selectors/screen-model.js';
 import { safe } from './selectors/text.js';
@@ -49,6 +49,8 @@ export class ReplaySession {
   private readonly listeners = new Set<() => void>();
   private readonly indexer: BackgroundIndexer;
   private readonly searcher: SliceSearch;
+  /** What the running search is, for the status line when it is cancelled. */
+  private searchWhat = '';
   private lastFilter: FrameFilter | null = null;
   private cachedReport: { position: number; report: Record<string, JsonValue> } | null = null;
   private closed = false;
@@ -68,10 +70,7 @@ export class ReplaySession {
       if (this.followingNewest && !this.player.playing && !this.searcher.searching) this.cursor.last();
       this.changed();
     }, () => this.closed);
-    this.searcher = new SliceSearch(this.cursor, options.schedule ?? ((run) => setImmediate(run)), (news) => {
-      const { text, error } = searchMessage(news, this.cursor.frame?.no);
-      this.say(text, error);
-    }, options.searchSteps);
+    this.searcher = new SliceSearch(this.cursor, options.schedule ?? ((run) => setImmediate(run)), options.searchSteps);
   }
 
   subscribe(listener: () => void): () => void {
@@ -187,10 +186,11 @@ export class ReplaySession {
     this.lastFilter = filter;
     this.player.pause();
     this.searcher.cancel(); // a search still running: the new one starts where that one did
-    this.searcher.start(filter);
+    this.searchWhat = `search for ${safe(filter.text)}`;
+    this.searcher.start(filterTarget(filter, this.cursor, (text, error) => this.say(text, error)));
   }
 
-  /** A `/` search is running. */
+  /** A `/` search (or a run to a filter breakpoint) is running. */
   get searching(): boolean {
     return this.searcher.searching;
   }
@@ -217,18 +217,38 @@ export class ReplaySession {
     this.say(`breakpoint: ${safe(describeBreakpoint(b))} (c runs to it, space plays until it)`, false);
   }
 
+  /**
+   * `c`: run to the next breakpoint. Change kinds are found in the timeline at once; a filter
+   * needs every frame decoded, so that runs in slices as the `/` search does.
+   */
   continueToBreakpoint(): void {
-    if (this.player.breakpoints.length === 0) return this.say('no breakpoints: b adds one', true);
-    this.searcher.stop();
+    const breakpoints = this.player.breakpoints;
+    if (breakpoints.length === 0) return this.say('no breakpoints: b adds one', true);
+    this.searcher.cancel();
     this.message = null;
     this.player.pause();
-    this.player.runToBreakpoint();
+    if (breakpoints.every((b) => b.kind === 'change')) {
+      this.player.runToBreakpoint();
+      return;
+    }
+    let hit: Breakpoint | null = null;
+    const timeline = this.index.timeline;
+    const target: SearchTarget = {
+      matches: (frame, step) => (hit = hitBreakpoint(breakpoints, frame, timeline.changesOf(step))) !== null,
+      tell: (news) => {
+        if (news.kind === 'progress') return this.say(`running to a breakpoint... ${Math.floor(news.share * 100)}% (Esc cancels)`, false);
+        this.player.stopReason = hit !== null ? `breakpoint: ${describeBreakpoint(hit)}` : 'no breakpoint hit before the end';
+        this.message = null;
+        this.changed();
+      },
+    };
+    this.searchWhat = 'run to a breakpoint';
+    this.searcher.start(target);
   }
 
-  /** Esc: cancels a running search (back where it started), else clears the message. */
+  /** Esc: cancels a running search or run to a breakpoint (back where it started), else clears the message. */
   dismiss(): void {
-    const filter = this.lastFilter;
-    if (this.searcher.cancel()) return this.say(`search for ${safe(filter?.text ?? '')} cancelled`, false);
+    if (this.searcher.cancel()) return this.say(`${this.searchWhat} cancelled`, false);
     if (this.message === null) return;
     this.message = null;
     this.changed();

@@ -1,5 +1,6 @@
-// The `/` search runs in slices between paints: on a long capture it reports how far it got,
-// Esc cancels it (back where it started), and it finds the frame a synchronous search would.
+// The `/` search (and `c` to a filter breakpoint) runs in slices between paints: on a long
+// capture it reports how far it got, Esc cancels it (back where it started), and it finds the
+// frame a synchronous search would.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,6 +87,29 @@ describe('the / search in slices', () => {
     while (pending.length > 0) pending.shift()!();
     expect(s.cursor.position).toBe(2600);
     expect(s.message).toEqual({ text: 'no frame after this one matches arp', error: true });
+  });
+
+  it('c runs to a filter breakpoint in slices too, with progress, the hit in the status, and Esc to cancel', () => {
+    const { s, pending } = sliced();
+    s.addBreakpoint('arp and host 172.17.0.3'); // a filter (plain `arp` names the ARP changes)
+    s.continueToBreakpoint();
+    expect(s.searching).toBe(true);
+    expect(s.message).toEqual({ text: 'running to a breakpoint... 6% (Esc cancels)', error: false });
+    while (pending.length > 0) pending.shift()!();
+    expect(s.cursor.frame?.no).toBe(2500);
+    expect(s.player.stopReason).toBe('breakpoint: filter arp and host 172.17.0.3');
+    expect(s.message).toBeNull();
+    // again, from the hit: no later frame matches, so it runs to the end and says so
+    s.continueToBreakpoint();
+    while (pending.length > 0) pending.shift()!();
+    expect(s.player.stopReason).toBe('no breakpoint hit before the end');
+    // cancelled halfway: back where it started
+    s.seek(10);
+    s.continueToBreakpoint();
+    pending.shift()!();
+    s.dismiss();
+    expect(s.cursor.position).toBe(10);
+    expect(s.message).toEqual({ text: 'run to a breakpoint cancelled', error: false });
   });
 
   it('by default runs a slice for a few milliseconds, then yields to the event loop', async () => {
