@@ -6,7 +6,9 @@
 
 import type { AnalysisFrame } from '../analysis/types.js';
 import type { FrameFilter } from '../decode/index.js';
+import { describeBreakpoint, hitBreakpoint, type Breakpoint } from '../replay/breakpoints.js';
 import type { ReplayCursor } from '../replay/cursor.js';
+import type { Timeline } from '../replay/timeline.js';
 import { safe } from './selectors/text.js';
 
 /** Frames run between looks at the clock. */
@@ -35,6 +37,23 @@ export function filterTarget(filter: FrameFilter, cursor: ReplayCursor, say: (te
     tell: (news) => {
       const { text, error } = searchMessage(news, filter, cursor.frame?.no);
       say(text, error);
+    },
+  };
+}
+
+/**
+ * A run to the next frame that hits a breakpoint (filters need each frame decoded): progress
+ * goes to `progress`, and the player's stop reason, when it ends, to `done`.
+ */
+export function breakpointTarget(
+  breakpoints: readonly Breakpoint[], timeline: Timeline, progress: (text: string) => void, done: (stopReason: string) => void,
+): SearchTarget {
+  let hit: Breakpoint | null = null;
+  return {
+    matches: (frame, step) => (hit = hitBreakpoint(breakpoints, frame, timeline.changesOf(step))) !== null,
+    tell: (news) => {
+      if (news.kind === 'progress') progress(`running to a breakpoint... ${Math.floor(news.share * 100)}% (Esc cancels)`);
+      else done(hit !== null ? `breakpoint: ${describeBreakpoint(hit)}` : 'no breakpoint hit before the end');
     },
   };
 }

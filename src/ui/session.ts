@@ -6,13 +6,13 @@
 import { statSync } from 'node:fs';
 import { createEngines } from '../analysis/engines.js';
 import { FilterSyntaxError, parseFilter, type FrameFilter, type JsonValue } from '../decode/index.js';
-import { describeBreakpoint, hitBreakpoint, type Breakpoint } from '../replay/breakpoints.js';
+import { describeBreakpoint, type Breakpoint } from '../replay/breakpoints.js';
 import { ReplayCursor } from '../replay/cursor.js';
 import { ReplayIndex, type IndexOptions } from '../replay/indexer.js';
 import { Player, realTimer, type Timer } from '../replay/player.js';
 import type { Topology } from '../topology/model.js';
 import { BackgroundIndexer, INDEX_SLICE, type IndexingOptions, type LiveSource } from './background-index.js';
-import { filterTarget, SliceSearch, type SearchTarget } from './search.js';
+import { breakpointTarget, filterTarget, SliceSearch } from './search.js';
 import { PacketRowSource } from './selectors/packet-rows.js';
 import type { ReplayView } from './selectors/screen-model.js';
 import { safe } from './selectors/text.js';
@@ -231,19 +231,12 @@ export class ReplaySession {
       this.player.runToBreakpoint();
       return;
     }
-    let hit: Breakpoint | null = null;
-    const timeline = this.index.timeline;
-    const target: SearchTarget = {
-      matches: (frame, step) => (hit = hitBreakpoint(breakpoints, frame, timeline.changesOf(step))) !== null,
-      tell: (news) => {
-        if (news.kind === 'progress') return this.say(`running to a breakpoint... ${Math.floor(news.share * 100)}% (Esc cancels)`, false);
-        this.player.stopReason = hit !== null ? `breakpoint: ${describeBreakpoint(hit)}` : 'no breakpoint hit before the end';
-        this.message = null;
-        this.changed();
-      },
-    };
     this.searchWhat = 'run to a breakpoint';
-    this.searcher.start(target);
+    this.searcher.start(breakpointTarget(breakpoints, this.index.timeline, (text) => this.say(text, false), (stopReason) => {
+      this.player.stopReason = stopReason;
+      this.message = null;
+      this.changed();
+    }));
   }
 
   /** Esc: cancels a running search or run to a breakpoint (back where it started), else clears the message. */
