@@ -18,6 +18,12 @@ import type { Bridge, Device, Recorded } from './world.js';
 /** is_skb_forwardable() allows a VLAN tag's 4 bytes beyond the MTU. */
 const VLAN_SLACK = 4;
 
+/** The IPv4 packet's length when `dev` may not take it (is_skb_forwardable()), else 0. */
+function oversize(frame: EthFrame, dev: Device): number {
+  const length = frame.body.kind === 'ipv4' ? ipv4Length(frame.body) : 0;
+  return length > dev.mtu + VLAN_SLACK ? length : 0;
+}
+
 export class DataPath {
   readonly clock = new Scheduler();
   readonly recorded: Recorded[] = [];
@@ -40,9 +46,9 @@ export class DataPath {
     } else if (dev.peer !== null) {
       const peer = dev.peer;
       // a veth hands over only what fits its peer's MTU (is_skb_forwardable() again)
-      const body = frame.body;
-      if (body.kind === 'ipv4' && ipv4Length(body) > peer.mtu + VLAN_SLACK) {
-        this.notes.push(`${peer.ns.name}: ${peer.name} dropped a ${ipv4Length(body)}-byte packet larger than its MTU ${peer.mtu}.`);
+      const length = oversize(frame, peer);
+      if (length > 0) {
+        this.notes.push(`${peer.ns.name}: ${peer.name} dropped a ${length}-byte packet larger than its MTU ${peer.mtu}.`);
         return;
       }
       this.clock.at(t + WIRE_NS, () => this.receive(peer, frame, t + WIRE_NS));
@@ -87,9 +93,9 @@ export class DataPath {
   }
 
   private toPort(bridge: Bridge, port: Device, frame: EthFrame, t: number): void {
-    const body = frame.body;
-    if (body.kind === 'ipv4' && ipv4Length(body) > port.mtu + VLAN_SLACK) {
-      this.notes.push(`${bridge.dev.ns.name}: ${bridge.dev.name} dropped a ${ipv4Length(body)}-byte packet too big for ${port.name} (MTU ${port.mtu}).`);
+    const length = oversize(frame, port);
+    if (length > 0) {
+      this.notes.push(`${bridge.dev.ns.name}: ${bridge.dev.name} dropped a ${length}-byte packet too big for ${port.name} (MTU ${port.mtu}).`);
       return;
     }
     this.xmit(port, frame, t);

@@ -4,7 +4,7 @@
 // fragments of each datagram (source, destination, protocol, identification) until it
 // holds them all, then delivers the datagram whole.
 
-import { encodeIpv4Payload } from './packet-encode.js';
+import { encodeIpv4Payload, PROTOCOL } from './packet-encode.js';
 import type { Ipv4Packet } from './packet-types.js';
 import type { Ns } from './world.js';
 
@@ -29,7 +29,7 @@ export function fragment(packet: Ipv4Packet, mtu: number): Ipv4Packet[] {
 }
 
 function datagramKey(p: Ipv4Packet): string {
-  return `${p.src} ${p.dst} ${p.l4.proto === 'tcp' ? 6 : p.l4.proto === 'udp' ? 17 : 1} ${p.id}`;
+  return `${p.src} ${p.dst} ${PROTOCOL[p.l4.proto]} ${p.id}`;
 }
 
 /** Keeps a fragment; returns the whole datagram once every byte of it has arrived, else null. */

@@ -46,16 +46,31 @@ function encodeArp(arp: ArpPacket): Uint8Array {
   return out;
 }
 
-const PROTOCOL = { icmp: 1, 'icmp-error': 1, udp: 17, tcp: 6 } as const;
+/** The IPv4 Protocol field of each kind of payload. */
+export const PROTOCOL = { icmp: 1, 'icmp-error': 1, udp: 17, tcp: 6 } as const;
 
 /** The IPv4 payload a datagram carries whole (a fragment's is a slice of it). */
 export function encodeIpv4Payload(packet: Ipv4Packet): Uint8Array {
   return encodeL4(packet.l4, packet.src, packet.dst);
 }
 
-/** Total Length of the packet as sent: header and payload, in bytes. */
+/** Total Length of the packet as sent: header and payload, in bytes (counted, not encoded). */
 export function ipv4Length(packet: Ipv4Packet): number {
-  return IPV4_HEADER + (packet.frag !== undefined ? packet.frag.payload.length : encodeIpv4Payload(packet).length);
+  return IPV4_HEADER + (packet.frag !== undefined ? packet.frag.payload.length : l4Length(packet.l4));
+}
+
+/** Bytes encodeL4 makes of `l4`. */
+function l4Length(l4: L4): number {
+  switch (l4.proto) {
+    case 'icmp': return ICMP_HEADER + l4.data.length;
+    case 'icmp-error': return ICMP_HEADER + l4.quoted.length;
+    case 'tcp': return TCP_HEADER + l4.data.length;
+    case 'udp': {
+      if (!isVxlan(l4.data)) return UDP_HEADER + l4.data.length;
+      const inner = l4.data.inner.body;
+      return UDP_HEADER + VXLAN_HEADER + ETH_HEADER + (inner.kind === 'arp' ? ARP_LENGTH : ipv4Length(inner));
+    }
+  }
 }
 
 export function encodeIpv4(packet: Ipv4Packet): Uint8Array {

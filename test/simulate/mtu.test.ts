@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseIpv4, parseMac } from '../../src/decode/addr.js';
 import { internetChecksum } from '../../src/decode/checksum.js';
 import { fragment, reassemble } from '../../src/simulate/fragments.js';
-import { encodeIpv4, encodeIpv4Payload } from '../../src/simulate/packet-encode.js';
+import { encodeIpv4, encodeIpv4Payload, ipv4Length } from '../../src/simulate/packet-encode.js';
 import type { Ipv4Packet } from '../../src/simulate/packet-types.js';
 import { parseRun } from '../../src/simulate/run-grammar.js';
 import { Ns } from '../../src/simulate/world.js';
@@ -43,6 +43,20 @@ describe('fragment and reassemble', () => {
     // a fragment decodes as one: our decoder reassembles the pair into the echo request
     const eth = (b: Uint8Array): Uint8Array => Uint8Array.from([...new Uint8Array(12), 0x08, 0x00, ...b]);
     expect(decodeBytes(eth(bytes[0])).issues).toEqual([]);
+  });
+
+  it('counts a packet\'s length without encoding it: the same as the encoded bytes, VXLAN and fragments included', () => {
+    const vxlan = (inner: Ipv4Packet['l4'] | null): Ipv4Packet => ({
+      ...ping(0), l4: { proto: 'udp', sport: 40000, dport: 4789, checksum: false, data: { vni: 42, inner: {
+        dst: 1, src: 2, body: inner === null ? { kind: 'arp', oper: 1, sha: 2, spa: 3, tha: 0, tpa: 4 } : { ...ping(0), l4: inner },
+      } } },
+    });
+    const packets: Ipv4Packet[] = [
+      ping(0), ping(1472), vxlan(null), vxlan(ping(1400).l4), ...fragment(ping(3000, false), 1000),
+      { ...ping(0), l4: { proto: 'tcp', sport: 1, dport: 2, seq: 0, ack: 0, flags: 0x02, window: 100, data: new Uint8Array(7) } },
+      { ...ping(0), l4: { proto: 'icmp-error', type: 3, code: 4, mtu: 1450, quoted: new Uint8Array(548) } },
+    ];
+    for (const p of packets) expect(ipv4Length(p)).toBe(encodeIpv4(p).length);
   });
 
   it('splits a fragment again on a smaller link, keeping offsets and MF', () => {
