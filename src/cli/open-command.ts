@@ -10,7 +10,7 @@ import { runAnalyze } from './analyze-command.js';
 import { reportReadIssues, DEFAULT_VXLAN_PORT } from './decode-command.js';
 import { safeText } from '../decode/index.js';
 import { positive } from './live-args.js';
-import { runLiveUi } from './live-ui-command.js';
+import { runLiveUi, type LiveUiOptions } from './live-ui-command.js';
 import { loadUi, uiInput } from './ui-launch.js';
 import type { LineWriter } from './output.js';
 
@@ -54,16 +54,8 @@ export function registerOpenCommand(program: Command, out: LineWriter, err: Line
     });
 }
 
-interface OpenArgs {
-  interface: string[];
-  filter: string;
-  write?: string;
-  count: number;
-  duration?: number;
-  topology: string[];
-  vxlanPort: number[];
-  ageing: number;
-}
+/** What commander parses: the live UI's options, with the ageing option under its flag's name. */
+type OpenArgs = Omit<LiveUiOptions, 'ageingSeconds'> & { ageing: number };
 
 /** The first live-capture option given, or null. */
 function liveOnly(opts: OpenArgs): string | null {
