@@ -5,7 +5,7 @@
 // Usage: node bench/workers/analyze.mjs FILE   (analyze-soak.mjs samples memory along a long run)
 
 import { createEngines } from '../../dist/analysis/engines.js';
-import { runAnalysis } from '../../dist/cli/analysis-run.js';
+import { runAnalysis } from '../../dist/api/analysis-run.js';
 import { timed } from './report.mjs';
 
 await timed(() => {

@@ -142,6 +142,11 @@ export class AnalysisPipeline {
     }
   }
 
+  /** The changes the last push() (or finish()) caused; valid until the next one. */
+  get lastChanges(): readonly Change[] {
+    return this.scratch;
+  }
+
   /** End of input: engines that hold frames for a decision settle them now. */
   finish(): void {
     const out = this.scratch;

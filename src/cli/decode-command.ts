@@ -1,5 +1,6 @@
 // `dockshark decode FILE... [--ndjson] [--vxlan-port N]...`
 
+import { FrameExporter } from '../capture/export-writer.js';
 import { openCaptures } from '../capture/open.js';
 import type { ReadIssue } from '../capture/types.js';
 import { FrameDecoder, safeText } from '../decode/index.js';
@@ -11,6 +12,8 @@ export interface DecodeCommandOptions {
   vxlanPorts: number[];
   /** Stop after this many frames (0: all). */
   count: number;
+  /** Write the frames to this pcap/pcapng instead of printing them (as tshark -w). */
+  write?: string;
 }
 
 export const DEFAULT_VXLAN_PORT = 4789;
@@ -19,10 +22,14 @@ export const DEFAULT_VXLAN_PORT = 4789;
 export function runDecode(files: string[], options: DecodeCommandOptions, out: LineWriter, err: LineWriter): number {
   const source = openCaptures(files);
   const decoder = new FrameDecoder({ vxlanPorts: [DEFAULT_VXLAN_PORT, ...options.vxlanPorts] });
+  const exporter = options.write === undefined ? null : new FrameExporter(options.write);
+  let frames = 0;
   try {
     for (let raw = source.next(); raw !== null; raw = source.next()) {
+      frames++;
       const decoded = decoder.decode(raw);
-      if (options.ndjson) out.line(frameNdjson(raw, decoded));
+      if (exporter !== null) exporter.write(raw);
+      else if (options.ndjson) out.line(frameNdjson(raw, decoded));
       else {
         writeFrameText(out, raw, decoded); // straight into the output buffer as bytes
         out.endLine();
@@ -32,7 +39,9 @@ export function runDecode(files: string[], options: DecodeCommandOptions, out: L
     out.flush();
   } finally {
     source.close();
+    exporter?.close();
   }
+  if (exporter !== null) err.line(safeText(`dockshark: wrote ${exporter.frames} of ${frames} frames to ${exporter.path}`));
   reportReadIssues(files, source.issues, err);
   err.flush();
   return source.issues.some((i) => i.kind === 'bad-header') ? 1 : 0;

@@ -1,23 +1,9 @@
 // `dockshark analyze` as readable tables, from the same report object `--json` prints.
 
-import { inferTopology, type InferredTopology } from '../analysis/infer-topology.js';
+import type { InferredTopology } from '../analysis/infer-topology.js';
 import type { JsonValue } from '../decode/index.js';
-import type { Topology } from '../topology/model.js';
-import { departures, type Departure } from '../verify/departures.js';
+import type { Departure } from '../verify/departures.js';
 import { renderTable } from './table.js';
-
-/**
- * The report `analyze` and `replay` print: the tables, the topology they reveal
- * (`inferred`) and, when Docker's view of the network was given, where the traffic
- * departs from it (`departures`).
- */
-export function reportForOutput(report: Record<string, JsonValue>, topology: Topology): Record<string, JsonValue> {
-  report.inferred = inferTopology(report) as unknown as JsonValue;
-  if (topology.networks.length > 0 || topology.containers.length > 0) {
-    report.departures = departures(report, topology) as unknown as JsonValue;
-  }
-  return report;
-}
 
 type Obj = Record<string, unknown>;
 const list = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);

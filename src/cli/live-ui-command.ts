@@ -13,7 +13,7 @@ import { LiveCapture } from '../capture/live.js';
 import { LivePcapngWriter } from '../capture/live-writer.js';
 import { safeText } from '../decode/index.js';
 import type { LiveSource } from '../ui/session.js';
-import { loadTopology } from './analysis-run.js';
+import { loadTopology } from '../api/analysis-run.js';
 import { captureSummary, capturingOn, runCapture, type CaptureCommandOptions } from './capture-command.js';
 import { DEFAULT_VXLAN_PORT, reportReadIssues } from './decode-command.js';
 import type { LineWriter } from './output.js';

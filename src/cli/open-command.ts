@@ -4,7 +4,7 @@
 // the same UI on a live capture (live-ui-command.ts).
 
 import type { Command } from 'commander';
-import { loadTopology } from './analysis-run.js';
+import { loadTopology } from '../api/analysis-run.js';
 import { collect, count, port, seconds, TOPOLOGY_HELP } from './arg-parsers.js';
 import { runAnalyze } from './analyze-command.js';
 import { reportReadIssues, DEFAULT_VXLAN_PORT } from './decode-command.js';

@@ -27,8 +27,9 @@ export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: n
     .option('--ndjson', 'one JSON object per frame instead of text', false)
     .option('--vxlan-port <port>', `also decode this UDP port as VXLAN (always ${DEFAULT_VXLAN_PORT}; repeatable, e.g. 8472 for Flannel)`, port, [])
     .option('-c, --count <n>', 'stop after n frames', count, 0)
-    .action((files: string[], opts: { ndjson: boolean; vxlanPort: number[]; count: number }) => {
-      setExit(runDecode(files, { ndjson: opts.ndjson, vxlanPorts: opts.vxlanPort, count: opts.count }, out, err));
+    .option('-w, --write <file>', 'write the frames to this file instead of printing them (.pcap: classic pcap; else pcapng, keeping interfaces and names)')
+    .action((files: string[], opts: { ndjson: boolean; vxlanPort: number[]; count: number; write?: string }) => {
+      setExit(runDecode(files, { ndjson: opts.ndjson, vxlanPorts: opts.vxlanPort, count: opts.count, write: opts.write }, out, err));
     });
   program
     .command('analyze')
@@ -36,14 +37,16 @@ export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: n
     .argument('<files...>', 'capture files (merged by time), or - for standard input')
     .option('--topology <file>', TOPOLOGY_HELP, collect, [])
     .option('--json', 'one JSON object instead of tables', false)
+    .option('--ndjson', 'one JSON line per change as the engines make it, then {"report": ...} (the --json object without its events)', false)
     .option('--events', 'also print every change, frame by frame', false)
     .option('--vxlan-port <port>', `also decode this UDP port as VXLAN (always ${DEFAULT_VXLAN_PORT}; repeatable)`, port, [])
     .option('--ageing <seconds>', 'bridge FDB ageing time', seconds, 300)
     .option('-c, --count <n>', 'analyse only the first n frames (in time order)', count, 0)
-    .action((files: string[], opts: { topology: string[]; json: boolean; events: boolean; vxlanPort: number[]; ageing: number; count: number }) => {
+    .option('-w, --write <file>', 'also write the analysed frames to this file (.pcap: classic pcap; else pcapng, keeping interfaces and names)')
+    .action((files: string[], opts: { topology: string[]; json: boolean; ndjson: boolean; events: boolean; vxlanPort: number[]; ageing: number; count: number; write?: string }) => {
       setExit(runAnalyze(files, {
-        json: opts.json, events: opts.events, topology: opts.topology, vxlanPorts: opts.vxlanPort, ageingSeconds: opts.ageing,
-        count: opts.count,
+        json: opts.json, ndjson: opts.ndjson, events: opts.events, topology: opts.topology, vxlanPorts: opts.vxlanPort, ageingSeconds: opts.ageing,
+        count: opts.count, write: opts.write,
       }, out, err));
     });
   program
@@ -113,7 +116,7 @@ export function main(argv: string[]): number {
     if (e instanceof PipeClosed) return 0;
     // I/O failures (a missing or unreadable file) are the user's to fix: say so in one line.
     // Anything else is a bug and keeps its stack trace.
-    if (isIoFailure(e) || (e instanceof Error && e.name === 'TopologyError')) {
+    if (isIoFailure(e) || (e instanceof Error && (e.name === 'TopologyError' || e.name === 'ExportError'))) {
       // The message can quote the file (JSON.parse shows the bytes it stopped at): escape it.
       err.line(`dockshark: ${safeText((e as Error).message)}`);
       err.flush();

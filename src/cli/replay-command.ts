@@ -4,9 +4,10 @@
 import { createEngines } from '../analysis/engines.js';
 import { ReplayCursor } from '../replay/cursor.js';
 import { ReplayIndex } from '../replay/indexer.js';
-import { loadTopology } from './analysis-run.js';
+import { loadTopology } from '../api/analysis-run.js';
 import { reportReadIssues } from './decode-command.js';
-import { analysisText, reportForOutput } from './format-analysis.js';
+import { reportForOutput } from '../api/report.js';
+import { analysisText } from './format-analysis.js';
 import { terminalSafeJson } from './format-frame.js';
 import type { LineWriter } from './output.js';
 

@@ -10,7 +10,7 @@ import type { EngineOptions } from '../analysis/types.js';
 import type { Finding, VerifiedTable } from '../verify/findings.js';
 import { Sightings } from '../verify/sightings.js';
 import { verify } from '../verify/verify.js';
-import { loadTopology, runAnalysis } from './analysis-run.js';
+import { loadTopology, runAnalysis } from '../api/analysis-run.js';
 import { reportReadIssues } from './decode-command.js';
 import { terminalSafeJson } from './format-frame.js';
 import type { LineWriter } from './output.js';

@@ -17,7 +17,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ArpEngine } from '../../src/analysis/arp-table.js';
 import type { AnalysisFrame, Change, Engine } from '../../src/analysis/types.js';
-import { runAnalysis } from '../../src/cli/analysis-run.js';
+import { runAnalysis } from '../../src/api/analysis-run.js';
 import type { JsonValue } from '../../src/decode/index.js';
 import { capturesDir, repoRoot } from '../helpers/paths.js';
 

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FdbEngine } from '../../src/analysis/fdb.js';
 import type { AnalysisFrame, Change, Engine, EngineOptions } from '../../src/analysis/types.js';
-import { runAnalysis } from '../../src/cli/analysis-run.js';
+import { runAnalysis } from '../../src/api/analysis-run.js';
 import type { JsonValue } from '../../src/decode/index.js';
 import { capturesDir, repoRoot } from '../helpers/paths.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngines } from '../../src/analysis/engines.js';
 import { inferTopology, poolSubnet } from '../../src/analysis/infer-topology.js';
-import { runAnalysis } from '../../src/cli/analysis-run.js';
+import { runAnalysis } from '../../src/api/analysis-run.js';
 import { parseTopologyFile } from '../../src/topology/detect.js';
 import { capturesDir } from '../helpers/paths.js';
 

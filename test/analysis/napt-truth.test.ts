@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NaptEngine } from '../../src/analysis/napt.js';
 import type { Change } from '../../src/analysis/types.js';
-import { runAnalysis } from '../../src/cli/analysis-run.js';
+import { runAnalysis } from '../../src/api/analysis-run.js';
 import { asReportTuples, isTranslated, parseConntrack, translationOf, type ConntrackEntry } from '../helpers/conntrack.js';
 import { capturesDir, repoRoot } from '../helpers/paths.js';
 

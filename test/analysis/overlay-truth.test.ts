@@ -17,7 +17,7 @@ import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OverlayEngine } from '../../src/analysis/overlay.js';
 import type { AnalysisFrame, Change, Engine } from '../../src/analysis/types.js';
-import { runAnalysis } from '../../src/cli/analysis-run.js';
+import { runAnalysis } from '../../src/api/analysis-run.js';
 import { openCaptures } from '../../src/capture/open.js';
 import { frameText } from '../../src/cli/format-frame.js';
 import { FrameDecoder, formatMac } from '../../src/decode/index.js';

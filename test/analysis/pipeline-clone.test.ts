@@ -9,7 +9,7 @@ import { openCaptures } from '../../src/capture/open.js';
 import { TimeOrderedSource } from '../../src/capture/reorder.js';
 import { createEngines } from '../../src/analysis/engines.js';
 import { AnalysisPipeline, type CapturedFrame } from '../../src/analysis/pipeline.js';
-import { loadTopology, runAnalysis } from '../../src/cli/analysis-run.js';
+import { loadTopology, runAnalysis } from '../../src/api/analysis-run.js';
 import { capturesDir } from '../helpers/paths.js';
 
 const VXLAN_PORTS = [4789, 8472];

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngines } from '../../src/analysis/engines.js';
 import { ReportNamer } from '../../src/analysis/report-names.js';
-import { runAnalysis } from '../../src/cli/analysis-run.js';
+import { runAnalysis } from '../../src/api/analysis-run.js';
 import type { JsonValue } from '../../src/decode/index.js';
 import { parseTopologyFile } from '../../src/topology/detect.js';
 import { Topology } from '../../src/topology/model.js';

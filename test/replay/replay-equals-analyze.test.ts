@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { createEngines } from '../../src/analysis/engines.js';
-import { runAnalysis } from '../../src/cli/analysis-run.js';
+import { runAnalysis } from '../../src/api/analysis-run.js';
 import { ReplayCursor } from '../../src/replay/cursor.js';
 import { ReplayIndex } from '../../src/replay/indexer.js';
 import { openCaptures } from '../../src/capture/open.js';

@@ -154,7 +154,7 @@ describe('topology view', () => {
 describe('names over numbers in the UI', () => {
   it('shows container names from docker network inspect in the FDB and ARP tables and the explanation', async () => {
     const { ReplaySession } = await import('../../src/ui/session.js');
-    const { loadTopology } = await import('../../src/cli/analysis-run.js');
+    const { loadTopology } = await import('../../src/api/analysis-run.js');
     const { capturesDir } = await import('../helpers/paths.js');
     const { join } = await import('node:path');
     const napt = (f: string) => join(capturesDir, 'napt', f);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEngines } from '../../src/analysis/engines.js';
-import { loadTopology, runAnalysis } from '../../src/cli/analysis-run.js';
+import { loadTopology, runAnalysis } from '../../src/api/analysis-run.js';
 import { departures } from '../../src/verify/departures.js';
 import { capturesDir } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';

@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { openCaptures } from '../capture/open.js';
 import { TimeOrderedSource } from '../capture/reorder.js';
-import type { ReadIssue } from '../capture/types.js';
+import type { RawFrame, ReadIssue } from '../capture/types.js';
 import { AnalysisPipeline, type PipelineOptions } from '../analysis/pipeline.js';
-import type { Engine, EngineOptions } from '../analysis/types.js';
+import type { AnalysisFrame, Change, Engine, EngineOptions } from '../analysis/types.js';
 import { parseTopologyFile } from '../topology/detect.js';
 import { Topology } from '../topology/model.js';
 
@@ -26,6 +26,11 @@ export interface AnalysisRunOptions extends PipelineOptions {
   topologyFiles?: readonly string[];
   /** Stop after this many frames of the time-ordered sequence (0 or absent: all). */
   count?: number;
+  /**
+   * Called after the engines took each frame, with the changes it caused (valid until the
+   * next call); then once with `raw` null for the changes the end of input settles.
+   */
+  eachFrame?: (raw: RawFrame | null, frame: AnalysisFrame | null, changes: readonly Change[]) => void;
 }
 
 export function runAnalysis(
@@ -46,9 +51,11 @@ export function runAnalysis(
     while (pipeline.frames < limit) {
       const raw = source.next();
       if (raw === null) break;
-      pipeline.push(raw);
+      const frame = pipeline.push(raw);
+      options.eachFrame?.(raw, frame, pipeline.lastChanges);
     }
     pipeline.finish();
+    options.eachFrame?.(null, null, pipeline.lastChanges);
   } finally {
     source.close();
   }
