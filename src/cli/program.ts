@@ -11,6 +11,7 @@ import { runDiff } from './diff-command.js';
 import { registerOpenCommand } from './open-command.js';
 import { runReplay } from './replay-command.js';
 import { runSimulate } from './simulate-command.js';
+import { runStats } from './stats-command.js';
 import { runVerify } from './verify-command.js';
 import { LineWriter, PipeClosed } from './output.js';
 
@@ -47,6 +48,20 @@ export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: n
       setExit(runAnalyze(files, {
         json: opts.json, ndjson: opts.ndjson, events: opts.events, topology: opts.topology, vxlanPorts: opts.vxlanPort, ageingSeconds: opts.ageing,
         count: opts.count, write: opts.write,
+      }, out, err));
+    });
+  program
+    .command('stats')
+    .description('Conversations and endpoints per layer, as `tshark -z conv,...` counts them, and VXLAN tunnels (one per VNI and VTEP pair).')
+    .argument('<files...>', 'capture files (merged by time), or - for standard input')
+    .option('--json', 'one JSON object instead of tables', false)
+    .option('--layer <names>', 'the tables to show, comma-separated: eth, ip, ipv6, udp, tcp, vxlan (repeatable; default: all)', collect, [])
+    .option('--endpoints', 'also list every address (with its port for UDP/TCP): frames and bytes sent and received', false)
+    .option('--vxlan-port <port>', `also decode this UDP port as VXLAN (always ${DEFAULT_VXLAN_PORT}; repeatable)`, port, [])
+    .option('-c, --count <n>', 'count only the first n frames', count, 0)
+    .action((files: string[], opts: { json: boolean; layer: string[]; endpoints: boolean; vxlanPort: number[]; count: number }) => {
+      setExit(runStats(files, {
+        json: opts.json, layers: opts.layer, endpoints: opts.endpoints, vxlanPorts: opts.vxlanPort, count: opts.count,
       }, out, err));
     });
   program

@@ -211,6 +211,8 @@ export class TcpLayer {
   tsEcr = -1;
   /** Payload length in bytes (from the IP length when known, else what was captured). */
   payloadLength = 0;
+  /** The whole header (data offset of at least 5, options included) was captured and fits the segment the IP layer announced. */
+  headerComplete = false;
 }
 
 export class Ipv6Layer {

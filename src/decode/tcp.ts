@@ -83,6 +83,7 @@ export function decodeTcp(ctx: DecodeContext, offset: number, end: number): Next
   tcp.tsVal = -1;
   tcp.tsEcr = -1;
   tcp.payloadLength = 0;
+  tcp.headerComplete = false;
   ctx.target.push(tcp);
 
   if (available < TcpLength.MIN_HEADER) {
@@ -123,6 +124,7 @@ export function decodeTcp(ctx: DecodeContext, offset: number, end: number): Next
   tcp.payloadLength = segmentLength > headerLength ? segmentLength - headerLength : 0;
 
   let optionsEnd = offset + headerLength;
+  tcp.headerComplete = available >= headerLength;
   if (available < headerLength) {
     if (wholeSegment(ctx, available)) {
       // Every byte the IP layer announced was captured: the data offset itself is wrong.

@@ -1,0 +1,85 @@
+// `dockshark stats FILE... [--json] [--layer eth,ip,ipv6,udp,tcp,vxlan] [--endpoints] [--vxlan-port N]... [-c N]`
+//
+// Frames are taken in file order (several files merged by time), as tshark reads them,
+// so the tables agree with `tshark -z conv,...` frame for frame.
+
+import { openCaptures } from '../capture/open.js';
+import type { ReadIssue } from '../capture/types.js';
+import { statsReport, STATS_LAYERS, type StatsLayer } from '../analysis/conversation-report.js';
+import { ConversationStats, type StatsFrame } from '../analysis/conversations.js';
+import { FrameDecoder, LayerList, safeText } from '../decode/index.js';
+import { DEFAULT_VXLAN_PORT, reportReadIssues } from './decode-command.js';
+import { terminalSafeJson } from './format-frame.js';
+import { statsText } from './format-stats.js';
+import type { LineWriter } from './output.js';
+
+export interface StatsCommandOptions {
+  json: boolean;
+  /** Layer names as given: comma-separated lists, repeatable; empty for all. */
+  layers: string[];
+  endpoints: boolean;
+  vxlanPorts: number[];
+  /** Stop after this many frames (0: all). */
+  count: number;
+}
+
+/** The layers asked for, in report order; a string naming the first unknown one instead. */
+export function parseLayers(given: readonly string[]): StatsLayer[] | string {
+  const names = given.flatMap((g) => g.split(',')).map((n) => n.trim().toLowerCase()).filter((n) => n !== '');
+  if (names.length === 0) return [...STATS_LAYERS];
+  for (const n of names) if (!(STATS_LAYERS as readonly string[]).includes(n)) return n;
+  return STATS_LAYERS.filter((l) => names.includes(l));
+}
+
+/** One frame refilled in place (the decoder reuses its layer list too). */
+class Frame implements StatsFrame {
+  tsSec = 0;
+  tsNsec = 0;
+  origLen = 0;
+  layers = new LayerList();
+}
+
+export interface StatsRun {
+  stats: ConversationStats;
+  readIssues: readonly ReadIssue[];
+}
+
+/** Steps every frame of the files (in file order; several merged by time) through the tables. */
+export function collectStats(files: readonly string[], options: { vxlanPorts: readonly number[]; count?: number }): StatsRun {
+  const source = openCaptures(files);
+  const decoder = new FrameDecoder({ vxlanPorts: [DEFAULT_VXLAN_PORT, ...options.vxlanPorts] });
+  const stats = new ConversationStats();
+  const frame = new Frame();
+  const limit = options.count !== undefined && options.count > 0 ? options.count : Infinity;
+  try {
+    while (stats.frames < limit) {
+      const raw = source.next();
+      if (raw === null) break;
+      frame.tsSec = raw.tsSec;
+      frame.tsNsec = raw.tsNsec;
+      frame.origLen = raw.origLen;
+      frame.layers = decoder.decode(raw).layers;
+      stats.step(frame);
+    }
+  } finally {
+    source.close();
+  }
+  return { stats, readIssues: source.issues };
+}
+
+export function runStats(files: string[], options: StatsCommandOptions, out: LineWriter, err: LineWriter): number {
+  const layers = parseLayers(options.layers);
+  if (typeof layers === 'string') {
+    err.line(`dockshark: unknown layer "${safeText(layers)}" for --layer: choose from ${STATS_LAYERS.join(', ')}.`);
+    err.flush();
+    return 2;
+  }
+  const run = collectStats(files, options);
+  const report = statsReport(run.stats, { layers, endpoints: options.endpoints });
+  if (options.json) out.line(terminalSafeJson(report));
+  else for (const line of statsText(report)) out.line(line);
+  out.flush();
+  reportReadIssues(files, run.readIssues, err);
+  err.flush();
+  return run.readIssues.some((i) => i.kind === 'bad-header') ? 1 : 0;
+}
