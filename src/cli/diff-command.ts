@@ -8,7 +8,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { safeText } from '../decode/index.js';
-import { compareReports } from './diff-compare.js';
+import type { Difference } from '../verify/compare/difference.js';
+import { compareRuns } from '../verify/compare/compare.js';
+import { DIFF_PRESET } from '../verify/compare/options.js';
+import { NOUNS } from '../verify/compare/tables.js';
 import { analyseSide } from './diff-run.js';
 import { LineWriter } from './output.js';
 import { parseSimTopology } from '../simulate/spec-parse.js';
@@ -26,8 +29,23 @@ function isTopology(expected: string): boolean {
   return /\.ya?ml$/i.test(expected.trim());
 }
 
+// What DIFF_PRESET leaves out, as the last line says it.
 export const IGNORED_FIELDS = 'timestamps and frame numbers, ICMP echo identifiers, the client\'s source port of a NAT translation '
-  + 'and the value of a remapped source port (whether it was remapped is compared)';
+  + 'and the value of a remapped source port or echo id (whether it was remapped is compared), traffic counters, the change log';
+
+/** Tables whose entries need their scope said (a bridge's FDB). */
+const SCOPED = new Set(['fdb', 'vni-fdb', 'vni-arp', 'other']);
+
+/** One difference in diff's words: OBSERVED is the run compared, EXPECTED the reference. */
+function diffLine(d: Difference): string {
+  const what = d.table === 'change' ? 'change' : NOUNS[d.table];
+  const at = SCOPED.has(d.table) ? `${d.scope}: ` : '';
+  if (d.kind === 'missing' && d.expected) return `missing ${what}: ${at}${d.expected.fact} (expected, not observed)`;
+  if (d.kind === 'extra' && d.actual) return `extra ${what}: ${at}${d.actual.fact} (observed, not expected)`;
+  const seen = d.actual?.text ?? '-';
+  const wanted = d.expected?.text ?? '-';
+  return `${what} differs: ${at}${d.key} ${seen} observed, ${wanted} expected${seen === wanted ? ` (${d.fields.join(', ')})` : ''}`;
+}
 
 function files(list: string): string[] {
   return list.split(',').map((f) => f.trim()).filter((f) => f !== '');
@@ -61,10 +79,10 @@ export function runDiff(observed: string, expected: string, options: DiffCommand
   } else {
     wanted = analyseSide(files(expected), ports);
   }
-  const result = compareReports(seen.report, wanted.report);
-  for (const d of result.differences) out.line(safeText(d.text));
+  const result = compareRuns(wanted, seen, DIFF_PRESET);
+  for (const d of result.differences) out.line(safeText(diffLine(d)));
   out.line(`diff: ${result.agree} agree, ${result.differences.length} differ. Ignored: ${IGNORED_FIELDS}; `
-    + `IPv6 housekeeping (router/neighbour discovery, MLD): ${seen.ignored} observed and ${wanted.ignored} expected frames.`);
+    + `IPv6 housekeeping (router/neighbour discovery, MLD): ${seen.housekeeping.frames} observed and ${wanted.housekeeping.frames} expected frames.`);
   out.flush();
   return result.differences.length === 0 ? 0 : 1;
 }

@@ -1,8 +1,9 @@
 // dockshark's argument parsing. Commands live in their own modules.
 
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { safeText } from '../decode/index.js';
 import { runAnalyze } from './analyze-command.js';
+import { runCheck } from './check-command.js';
 import { registerCaptureCommands } from './capture-command.js';
 import { registerInjectCommand } from './inject-command.js';
 import { collect, count, port, seconds, TOPOLOGY_HELP } from './arg-parsers.js';
@@ -11,9 +12,12 @@ import { runDiff } from './diff-command.js';
 import { registerOpenCommand } from './open-command.js';
 import { runReplay } from './replay-command.js';
 import { runSimulate } from './simulate-command.js';
+import { runSnapshot } from './snapshot-command.js';
 import { runStats } from './stats-command.js';
 import { runVerify } from './verify-command.js';
 import { LineWriter, PipeClosed } from './output.js';
+import { IGNORABLE, IGNORE_HELP } from '../verify/compare/options.js';
+import { isUsageFailure } from './usage-failure.js';
 
 export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: number) => void): Command {
   const program = new Command();
@@ -115,6 +119,36 @@ export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: n
     .action((observed: string, expected: string, opts: { vxlanPort: number[]; run: string[]; interface: string[] }) => {
       setExit(runDiff(observed, expected, { vxlanPorts: opts.vxlanPort, run: opts.run, interface: opts.interface }, out, err));
     });
+  program
+    .command('snapshot')
+    .description('Print what the captures reconstruct (the analyze report) and its ordered change log as stable JSON, for `dockshark check --expect`.')
+    .argument('<files...>', 'capture files (merged by time)')
+    .option('--topology <file>', TOPOLOGY_HELP, collect, [])
+    .option('--vxlan-port <port>', `also decode this UDP port as VXLAN (always ${DEFAULT_VXLAN_PORT}; repeatable)`, port, [])
+    .option('--ageing <seconds>', 'bridge FDB ageing time', seconds, 300)
+    .option('--with-volatile', 'also record when, where (absolute paths), by which dockshark version and how fast (check never compares these)', false)
+    .action((files: string[], opts: { topology: string[]; vxlanPort: number[]; ageing: number; withVolatile: boolean }) => {
+      setExit(runSnapshot(files, { topology: opts.topology, vxlanPorts: opts.vxlanPort, ageingSeconds: opts.ageing, withVolatile: opts.withVolatile }, out, err));
+    });
+  program
+    .command('check')
+    .description('Analyse the captures again and compare the run with a `dockshark snapshot`: exit 0 when they match, 1 with one line per difference, 2 when the input is unusable.')
+    .argument('<files...>', 'capture files (merged by time)')
+    .requiredOption('--expect <file>', 'the snapshot to compare with')
+    .option('--topology <file>', TOPOLOGY_HELP, collect, [])
+    .option('--vxlan-port <port>', 'also decode this UDP port as VXLAN (repeatable; default: the snapshot\'s ports)', port, [])
+    .option('--ageing <seconds>', 'bridge FDB ageing time (default: the snapshot\'s)', seconds)
+    .option('--ignore <what>', `leave out of the comparison, repeatable or comma-separated: ${IGNORABLE.join(', ')}`, collect, [])
+    .addOption(new Option('--match-by <what>', 'match ARP, FDB and NAT entries by MAC, or by the IPv4 address each MAC claimed (Docker gives containers random MACs)')
+      .choices(['mac', 'ip']).default('mac'))
+    .addHelpText('after', `\n--ignore:\n${IGNORABLE.map((i) => `  ${i.padEnd(11)} ${IGNORE_HELP[i]}`).join('\n')}`)
+    // a usage error is unusable input (2); 1 means "differs"
+    .exitOverride((e) => { if (e.exitCode !== 0) process.exit(2); })
+    .action((files: string[], opts: { expect: string; topology: string[]; vxlanPort: number[]; ageing?: number; ignore: string[]; matchBy: 'mac' | 'ip' }) => {
+      setExit(runCheck(files, {
+        expect: opts.expect, topology: opts.topology, vxlanPorts: opts.vxlanPort, ageingSeconds: opts.ageing, ignore: opts.ignore, matchBy: opts.matchBy,
+      }, out, err));
+    });
   registerOpenCommand(program, out, err, setExit);
   registerCaptureCommands(program, out, err, setExit);
   registerInjectCommand(program, out, err, setExit);
@@ -131,7 +165,7 @@ export function main(argv: string[]): number {
     if (e instanceof PipeClosed) return 0;
     // I/O failures (a missing or unreadable file) are the user's to fix: say so in one line.
     // Anything else is a bug and keeps its stack trace.
-    if (isIoFailure(e) || (e instanceof Error && (e.name === 'TopologyError' || e.name === 'ExportError'))) {
+    if (isUsageFailure(e)) {
       // The message can quote the file (JSON.parse shows the bytes it stopped at): escape it.
       err.line(`dockshark: ${safeText((e as Error).message)}`);
       err.flush();
@@ -140,10 +174,4 @@ export function main(argv: string[]): number {
     throw e;
   }
   return code;
-}
-
-function isIoFailure(e: unknown): boolean {
-  if (!(e instanceof Error)) return false;
-  const code = (e as NodeJS.ErrnoException).code ?? ((e.cause ?? {}) as NodeJS.ErrnoException).code;
-  return typeof code === 'string' && /^E[A-Z]+$/.test(code);
 }
