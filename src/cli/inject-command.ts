@@ -10,8 +10,8 @@ import { LiveCaptureError } from '../capture/cap-binding.js';
 import { openTargets, Pacer, type InjectTarget, type Pacing } from '../capture/inject.js';
 import { openCaptures } from '../capture/open.js';
 import { TimeOrderedSource } from '../capture/reorder.js';
-import { LinkType, type InterfaceInfo } from '../capture/types.js';
-import { FilterSyntaxError, FrameDecoder, parseFilter, safeText, type FrameFilter } from '../decode/index.js';
+import { LinkType, type InterfaceInfo, type RawFrame } from '../capture/types.js';
+import { FilterSyntaxError, FrameDecoder, MutableFilterFrame, parseFilter, safeText, type FrameFilter } from '../decode/index.js';
 import { count } from './arg-parsers.js';
 import { DEFAULT_VXLAN_PORT } from './decode-command.js';
 import { mapping, positive } from './live-args.js';
@@ -38,7 +38,7 @@ export function registerInjectCommand(program: Command, out: LineWriter, err: Li
     .option('--pps <n>', 'a fixed rate, frames per second', positive('a rate'))
     .option('--topspeed', 'as fast as possible', false)
     .option('--loop <n>', 'send the trace n times', count, 1)
-    .option('--only <filter>', 'send only frames matching this filter (the `/` filter syntax of the UI: arp, host 172.17.0.2, iface docker0 ...)', '')
+    .option('--only <filter>', 'send only frames matching this display filter (Wireshark\'s, as the UI\'s `/`: arp, ip.addr == 172.17.0.2, frame.interface_name == docker0 ...)', '')
     .action((files: string[], opts: InjectCommandOptions) => setExit(runInject(files, opts, out, err)));
 }
 
@@ -59,6 +59,7 @@ export function runInject(files: string[], opts: InjectCommandOptions, out: Line
     if (error instanceof FilterSyntaxError) return fail(err, `--only: ${error.message}`);
     throw error;
   }
+  if (filter.usesChanges || filter.usesContainers) return fail(err, '--only: "change" and "container" need the analysis, which inject does not run.');
   let targets: Map<string, InjectTarget>;
   try {
     targets = openTargets([...(opts.interface === undefined ? [] : [opts.interface]), ...opts.map.values()]);
@@ -108,6 +109,7 @@ class InjectRun {
   private readonly decoder = new FrameDecoder({ vxlanPorts: [DEFAULT_VXLAN_PORT] });
   /** Local target per trace interface id (null: not sent). */
   private readonly routes = new Map<InterfaceInfo, InjectTarget | null>();
+  private readonly filterFrame = new MutableFilterFrame();
 
   constructor(
     private readonly files: string[],
@@ -136,6 +138,16 @@ class InjectRun {
     return target;
   }
 
+  private matches(raw: RawFrame): boolean {
+    const f = this.filterFrame;
+    f.layers = this.decoder.decode(raw).layers;
+    f.iface = raw.iface.name;
+    f.no = raw.no;
+    f.origLen = raw.origLen;
+    f.capLen = raw.end - raw.start;
+    return this.filter.matches(f);
+  }
+
   private async pass(): Promise<void> {
     const source = new TimeOrderedSource(openCaptures(this.files));
     this.pacer.restart();
@@ -147,7 +159,7 @@ class InjectRun {
         const target = this.route(raw.iface);
         if (target === null) { this.skippedUnmapped++; continue; }
         if (raw.iface.linkType !== LinkType.EN10MB) { this.skippedLinkType++; continue; }
-        if (filtering && !this.filter.matches(this.decoder.decode(raw).layers, raw.iface.name)) { this.skippedFilter++; continue; }
+        if (filtering && !this.matches(raw)) { this.skippedFilter++; continue; }
         const wait = this.pacer.dueMs(raw.tsSec, raw.tsNsec, sentThisPass) - (performance.now() - passStart);
         // The frame object stays valid while we wait: the source is not advanced.
         if (wait >= 1) await sleep(wait);

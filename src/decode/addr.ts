@@ -131,3 +131,36 @@ export function longestZeroRun(g: ArrayLike<number>): number {
   }
   return bestStart < 0 ? -16 : bestStart * 16 + bestLen;
 }
+
+/** IPv6 text (RFC 4291 section 2.2, with an optional trailing dotted quad) as four u32 words; null when not one. */
+export function parseIpv6(text: string): number[] | null {
+  const halves = text.split('::');
+  if (halves.length > 2 || (halves.length === 2 && halves[0].includes('.'))) return null;
+  const read = (part: string): number[] | null => {
+    if (part === '') return [];
+    const out: number[] = [];
+    const pieces = part.split(':');
+    for (let i = 0; i < pieces.length; i++) {
+      const p = pieces[i];
+      if (i === pieces.length - 1 && p.includes('.')) {
+        const v4 = parseIpv4(p);
+        if (v4 === null) return null;
+        out.push(v4 >>> 16, v4 & 0xffff);
+      } else if (/^[0-9a-f]{1,4}$/i.test(p)) {
+        out.push(parseInt(p, 16));
+      } else {
+        return null;
+      }
+    }
+    return out;
+  };
+  const head = read(halves[0]);
+  const tail = halves.length === 2 ? read(halves[1]) : [];
+  if (!head || !tail) return null;
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return null;
+  const groups = [...head, ...new Array<number>(missing).fill(0), ...tail];
+  const words: number[] = [];
+  for (let i = 0; i < 8; i += 2) words.push((groups[i] * 0x10000 + groups[i + 1]) >>> 0);
+  return words;
+}

@@ -5,5 +5,5 @@ export type { DecodeIssue, IssueKind, LayerName } from './issues.js';
 export * from './layers.js';
 export { layerToJson, layerListToJson, issueToJson, tcpFlagLetters, type LayerJson, type JsonValue } from './json.js';
 export { describeLayers, writeLayers, safeText, phrase, StringSink, type MemoWriter, type Phrase, type TextSink } from './describe.js';
-export { formatMac, formatIpv4, formatIpv6, isIpv4Mapped, longestZeroRun, parseMac, parseIpv4, isGroupMac, type MacNumber } from './addr.js';
-export { parseFilter, FilterSyntaxError, type FrameFilter } from './filter.js';
+export { formatMac, formatIpv4, formatIpv6, isIpv4Mapped, longestZeroRun, parseMac, parseIpv4, parseIpv6, isGroupMac, type MacNumber } from './addr.js';
+export { parseFilter, FilterSyntaxError, MutableFilterFrame, type FrameFilter, type FilterFrame, type ContainerNames } from './dfilter.js';

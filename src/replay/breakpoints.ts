@@ -1,8 +1,8 @@
 // Where playback and "run to breakpoint" stop: on a kind of change (`fdb.move`, or every
-// NAT change with `nat` / `nat.*`) or on a frame matching a filter (`arp and host 10.0.0.2`).
+// NAT change with `nat` / `nat.*`) or on a frame matching a display filter (`arp and arp.dst.proto_ipv4 == 10.0.0.2`).
 
 import type { AnalysisFrame, Change } from '../analysis/types.js';
-import type { FrameFilter } from '../decode/index.js';
+import { MutableFilterFrame, type FrameFilter } from '../decode/index.js';
 
 export type Breakpoint =
   | { readonly kind: 'change'; readonly pattern: string }
@@ -19,6 +19,9 @@ export function describeBreakpoint(b: Breakpoint): string {
   return b.kind === 'change' ? `change ${b.pattern}` : `filter ${b.filter.text}`;
 }
 
+/** Reused for every frame a filter breakpoint looks at (frame lengths are not known here). */
+const filterFrame = new MutableFilterFrame();
+
 /** The first breakpoint the step hits, or null. */
 export function hitBreakpoint(
   breakpoints: readonly Breakpoint[],
@@ -29,9 +32,18 @@ export function hitBreakpoint(
     if (b.kind === 'change') {
       const wanted = changeKindMatcher(b.pattern);
       if (changes.some((c) => wanted(c.kind))) return b;
-    } else if (b.filter.matches(frame.layers, frame.iface)) {
+    } else if (matchesFilter(b.filter, frame, changes)) {
       return b;
     }
   }
   return null;
+}
+
+function matchesFilter(filter: FrameFilter, frame: AnalysisFrame, changes: readonly Change[]): boolean {
+  const f = filterFrame;
+  f.layers = frame.layers;
+  f.iface = frame.iface;
+  f.no = frame.no;
+  f.changes = changes;
+  return filter.matches(f);
 }

@@ -27,7 +27,7 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['-', '_'], action: 'slower', help: 'play slower' },
   { keys: ['r'], action: 'togglePace', help: 'switch between the capture\'s pace and a fixed rate (10 fps; +/- change it)' },
   { keys: [':'], action: 'gotoFrame', help: 'go to frame number (or 12.5s: time from the start)' },
-  { keys: ['/'], action: 'filter', help: 'next frame matching a filter (arp, host 10.0.0.2, port 53, vni 42, iface docker0...)' },
+  { keys: ['/'], action: 'filter', help: 'next frame matching a display filter (arp, ip.addr == 10.0.0.2, udp.port == 53, vxlan.vni == 42, change == fdb.move...)' },
   { keys: ['b'], action: 'breakpoint', help: 'add a breakpoint on a change kind (fdb.move, nat, arp.*); empty clears' },
   { keys: ['c'], action: 'continue', help: 'run to the next breakpoint' },
   { keys: ['tab'], action: 'nextPane', help: 'focus the next pane (it scrolls)' },

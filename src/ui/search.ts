@@ -5,7 +5,7 @@
 // where it started), any move of the cursor ends it.
 
 import type { AnalysisFrame } from '../analysis/types.js';
-import type { FrameFilter } from '../decode/index.js';
+import { MutableFilterFrame, type FrameFilter } from '../decode/index.js';
 import { describeBreakpoint, hitBreakpoint, type Breakpoint } from '../replay/breakpoints.js';
 import type { ReplayCursor } from '../replay/cursor.js';
 import type { Timeline } from '../replay/timeline.js';
@@ -32,8 +32,15 @@ export interface SearchTarget {
 
 /** A search for the next frame matching a filter, telling `say` in the status line's words. */
 export function filterTarget(filter: FrameFilter, cursor: ReplayCursor, say: (text: string, error: boolean) => void): SearchTarget {
+  const f = new MutableFilterFrame(); // frame lengths are not known here: frame.len does not match
   return {
-    matches: (frame) => filter.matches(frame.layers, frame.iface),
+    matches: (frame, step) => {
+      f.layers = frame.layers;
+      f.iface = frame.iface;
+      f.no = frame.no;
+      f.changes = filter.usesChanges ? cursor.index.timeline.changesOf(step) : null;
+      return filter.matches(f);
+    },
     tell: (news) => {
       const { text, error } = searchMessage(news, filter, cursor.frame?.no);
       say(text, error);

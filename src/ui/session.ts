@@ -182,7 +182,7 @@ export class ReplaySession {
         throw e;
       }
     }
-    if (filter === null) return this.say('type a filter, e.g. arp or host 172.17.0.2', true);
+    if (filter === null) return this.say('type a filter, e.g. arp or ip.addr == 172.17.0.2', true);
     this.lastFilter = filter;
     this.player.pause();
     this.searcher.cancel(); // a search still running: the new one starts where that one did

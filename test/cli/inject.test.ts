@@ -34,7 +34,7 @@ describe.skipIf(why !== null)('dockshark inject', () => {
     });
     // The frames each station sent, as captured on its own port (a port's capture also holds
     // what the bridge sent to it, which must not be sent back in).
-    const only = predicted.map((e) => `(iface ${String(e.port)} and ether src ${String(e.mac)})`).join(' or ');
+    const only = predicted.map((e) => `(frame.interface_name == "${String(e.port)}" and eth.src == ${String(e.mac)})`).join(' or ');
     const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, cliPath, 'inject', trace, ...maps, '--speed', '50', '--only', only], { encoding: 'utf8', timeout: 30_000 });
     expect(r.status, r.stderr).toBe(0);
     const sent = /^sent (\d+) frames .* (\d+) frames\/s/m.exec(r.stdout);

@@ -114,10 +114,10 @@ describe('App (keys on a real capture)', () => {
     expect(at15).toContain('#15: MASQUERADE: 172.17.0.3:40000 -> 198.51.100.2:49383 (port collision with 172.17.0.2)');
     await type('\t\t\t\t\t');
     expect(plain(app.lastFrame())).toContain('[NAT (2)]');
-    await type('/host ((\r');
-    expect(plain(app.lastFrame())).toContain("filter: Expected an IPv4 or IPv6 address after 'host' at column 5");
-    await type('/arp and host 172.17.0.4\r');
-    expect(plain(app.lastFrame())).toContain('frame 23 matches arp and host 172.17.0.4');
+    await type('/ip.addr == ((\r');
+    expect(plain(app.lastFrame())).toContain('filter: expected a value after "==" at column 11, found "("');
+    await type('/arp.src.proto_ipv4 == 172.17.0.4 || arp.dst.proto_ipv4 == 172.17.0.4\r');
+    expect(plain(app.lastFrame())).toContain('frame 23 matches arp.src.proto_ipv4 == 172.17.0.4 || arp.dst.proto_ipv4 == 172.17.0.4');
     await type('?');
     expect(plain(app.lastFrame())).toContain('dockshark keys');
     await type('?');

@@ -91,13 +91,13 @@ describe('the / search in slices', () => {
 
   it('c runs to a filter breakpoint in slices too, with progress, the hit in the status, and Esc to cancel', () => {
     const { s, pending } = sliced();
-    s.addBreakpoint('arp and host 172.17.0.3'); // a filter (plain `arp` names the ARP changes)
+    s.addBreakpoint('arp && (arp.src.proto_ipv4 == 172.17.0.3 || arp.dst.proto_ipv4 == 172.17.0.3)'); // a filter (plain `arp` names the ARP changes)
     s.continueToBreakpoint();
     expect(s.searching).toBe(true);
     expect(s.message).toEqual({ text: 'running to a breakpoint... 6% (Esc cancels)', error: false });
     while (pending.length > 0) pending.shift()!();
     expect(s.cursor.frame?.no).toBe(2500);
-    expect(s.player.stopReason).toBe('breakpoint: filter arp and host 172.17.0.3');
+    expect(s.player.stopReason).toBe('breakpoint: filter arp && (arp.src.proto_ipv4 == 172.17.0.3 || arp.dst.proto_ipv4 == 172.17.0.3)');
     expect(s.message).toBeNull();
     // again, from the hit: no later frame matches, so it runs to the end and says so
     s.continueToBreakpoint();

@@ -45,14 +45,14 @@ describe('ReplaySession', () => {
   it('finds the next frame matching a filter, repeats it, and stays put when none does', () => {
     const s = session([NAPT_COLLIDE]);
     s.first();
-    s.search('arp and host 172.17.0.3');
+    s.search('arp.src.proto_ipv4 == 172.17.0.3 || arp.dst.proto_ipv4 == 172.17.0.3');
     expect(s.cursor.frame?.no).toBe(17);
     s.search('');
     expect(s.cursor.frame?.no).toBe(18);
     const at = s.cursor.position;
-    s.search('vni 42');
+    s.search('vxlan.vni == 42');
     expect(s.cursor.position).toBe(at);
-    expect(s.message).toEqual({ text: 'no frame after this one matches vni 42', error: true });
+    expect(s.message).toEqual({ text: 'no frame after this one matches vxlan.vni == 42', error: true });
   });
 
   it('adds breakpoints on change kinds or filters, runs to them, and clears them', () => {
