@@ -119,11 +119,18 @@ export class ConversationStats {
   baseNsec = 0;
   private readonly byVni = new Map<number, PairMap<Tunnel>>();
 
+  private based = false;
+
+  /** Starts count from this time (a filter's caller: tshark's frame 1 is the capture's, matched or not). */
+  startAt(tsSec: number, tsNsec: number): void {
+    this.baseSec = tsSec;
+    this.baseNsec = tsNsec;
+    this.based = true;
+  }
+
   step(f: StatsFrame): void {
-    if (this.frames++ === 0) {
-      this.baseSec = f.tsSec;
-      this.baseNsec = f.tsNsec;
-    }
+    this.frames++;
+    if (!this.based) this.startAt(f.tsSec, f.tsNsec);
     const items = f.layers.items;
     const n = f.layers.count;
     // The addresses of the last IP header: what a UDP/TCP/VXLAN header after it rides on.

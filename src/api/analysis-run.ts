@@ -24,6 +24,8 @@ export function loadTopology(paths: readonly string[]): Topology {
 
 export interface AnalysisRunOptions extends PipelineOptions {
   topologyFiles?: readonly string[];
+  /** The topology already loaded (topologyFiles are then not read). */
+  topologyLoaded?: Topology;
   /** Stop after this many frames of the time-ordered sequence (0 or absent: all). */
   count?: number;
   /**
@@ -38,7 +40,7 @@ export function runAnalysis(
   makeEngines: (options: EngineOptions) => Engine[],
   options: AnalysisRunOptions = {},
 ): AnalysisRun {
-  const topology = loadTopology(options.topologyFiles ?? []);
+  const topology = options.topologyLoaded ?? loadTopology(options.topologyFiles ?? []);
   const engineOptions: EngineOptions = {
     topology,
     ageingSeconds: options.ageingSeconds ?? 300,

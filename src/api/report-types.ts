@@ -144,4 +144,6 @@ export type AnalysisReport = {
   inferred: InferredTopology;
   /** Where the traffic departs from Docker's view of the network (with a topology only). */
   departures?: Departure[];
+  /** `analyze -Y`: the filter and how many frames matched (the events are theirs). */
+  filter?: { text: string; frames: number };
 };

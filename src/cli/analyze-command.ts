@@ -1,13 +1,20 @@
-// `dockshark analyze FILE... [--topology FILE]... [--json | --ndjson] [--events] [--vxlan-port N]... [--ageing S] [-c N] [-w OUT]`
+// `dockshark analyze FILE... [--topology FILE]... [--json | --ndjson] [--events] [--vxlan-port N]... [--ageing S] [-c N]
+//   [-Y FILTER] [-w OUT]`
 //
+// `-Y` selects the frames whose changes are listed (--events, --json's `events`, --ndjson)
+// and written (-w). The tables still come from every frame: the kernel saw them all, and
+// leaving out, say, the ARP replies would rebuild tables the kernel never had.
 // `--ndjson` streams every change as one line as the engines make it (the objects of
 // `--json`'s `events`), then one last line {"report": {...}} without the events: the
 // shape `capture --json` prints live. Nothing is kept per change, so memory stays flat.
 
 import { createEngines } from '../analysis/engines.js';
 import { FrameExporter } from '../capture/export-writer.js';
-import { safeText } from '../decode/index.js';
-import { runAnalysis } from '../api/analysis-run.js';
+import type { Change } from '../analysis/types.js';
+import { MutableFilterFrame, safeText, type JsonValue } from '../decode/index.js';
+import { containerNames } from '../topology/container-names.js';
+import { loadTopology, runAnalysis } from '../api/analysis-run.js';
+import { compileFilterOption } from './filter-option.js';
 import { reportReadIssues } from './decode-command.js';
 import { reportForOutput } from '../api/report.js';
 import { analysisText } from './format-analysis.js';
@@ -26,28 +33,54 @@ export interface AnalyzeCommandOptions {
   ndjson?: boolean;
   /** Also write the analysed frames to this pcap/pcapng. */
   write?: string;
+  /** Display filter: the frames whose changes are listed and written. */
+  filter?: string;
 }
 
 export function runAnalyze(files: string[], options: AnalyzeCommandOptions, out: LineWriter, err: LineWriter): number {
+  const filter = options.filter === undefined ? null : compileFilterOption('-Y', options.filter, err);
+  if (filter === null && options.filter !== undefined) return 2;
+  const topology = loadTopology(options.topology);
+  const view = new MutableFilterFrame();
+  view.names = containerNames(topology);
+  /** Frame numbers that matched: their changes settled at the end of input are listed too. */
+  const matched = new Set<number>();
   const exporter = options.write === undefined ? null : new FrameExporter(options.write);
   const ndjson = options.ndjson === true;
+  const print = (changes: readonly Change[]) => {
+    for (const change of changes) if (filter === null || matched.has(change.frame)) out.line(terminalSafeJson(change));
+  };
   let run;
   try {
     run = runAnalysis(files, createEngines, {
-      topologyFiles: options.topology,
+      topologyLoaded: topology,
       vxlanPorts: [4789, ...options.vxlanPorts],
       ageingSeconds: options.ageingSeconds,
       count: options.count ?? 0,
       keepEvents: !ndjson,
-      eachFrame: exporter === null && !ndjson ? undefined : (raw, _frame, changes) => {
+      eachFrame: exporter === null && !ndjson && filter === null ? undefined : (raw, frame, changes) => {
+        if (raw !== null && frame !== null && filter !== null) {
+          view.layers = frame.layers;
+          view.iface = frame.iface;
+          view.no = raw.no;
+          view.origLen = raw.origLen;
+          view.capLen = raw.end - raw.start;
+          view.changes = changes;
+          if (!filter.matches(view)) return;
+          matched.add(raw.no);
+        }
         if (raw !== null) exporter?.write(raw);
-        if (ndjson) for (const change of changes) out.line(terminalSafeJson(change));
+        if (ndjson) print(changes);
       },
     });
   } finally {
     exporter?.close();
   }
-  const report = reportForOutput(run.pipeline.report(), run.pipeline.engineOptions.topology);
+  const report = reportForOutput(run.pipeline.report(), topology);
+  if (filter !== null) {
+    if (Array.isArray(report.events)) report.events = (report.events as unknown as Change[]).filter((c) => matched.has(c.frame)) as unknown as JsonValue;
+    report.filter = { text: filter.text, frames: matched.size };
+  }
   if (ndjson) {
     delete report.events;
     out.line(terminalSafeJson({ report }));
@@ -55,6 +88,7 @@ export function runAnalyze(files: string[], options: AnalyzeCommandOptions, out:
   else for (const line of analysisText(report, options.events)) out.line(line);
   out.flush();
   if (exporter !== null) err.line(safeText(`dockshark: wrote ${exporter.frames} of ${run.pipeline.frames} frames to ${exporter.path}`));
+  else if (filter !== null && !options.json && !ndjson) err.line(`dockshark: ${matched.size} of ${run.pipeline.frames} frames match the filter; the tables come from every frame.`);
   reportReadIssues(files, run.readIssues, err);
   if (run.lateFrames > 0) {
     err.line(`dockshark: ${run.lateFrames} frames arrived later than the 1 s reordering window and were analysed out of time order.`);

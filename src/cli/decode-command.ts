@@ -1,9 +1,19 @@
-// `dockshark decode FILE... [--ndjson] [--vxlan-port N]...`
+// `dockshark decode FILE... [--ndjson] [--vxlan-port N]... [-Y FILTER [--topology F]...] [-w OUT] [-c N]`
+//
+// With -Y only the frames that match are printed (or written), under their own numbers,
+// as tshark -Y does. A filter on `change` needs the engines: the frames then go through
+// the analysis pipeline, in time order rather than file order.
 
+import { createEngines } from '../analysis/engines.js';
+import { AnalysisPipeline } from '../analysis/pipeline.js';
 import { FrameExporter } from '../capture/export-writer.js';
 import { openCaptures } from '../capture/open.js';
+import { TimeOrderedSource } from '../capture/reorder.js';
 import type { ReadIssue } from '../capture/types.js';
-import { FrameDecoder, safeText } from '../decode/index.js';
+import { FrameDecoder, MutableFilterFrame, safeText, type DecodedFrame } from '../decode/index.js';
+import { containerNames } from '../topology/container-names.js';
+import { loadTopology } from '../api/analysis-run.js';
+import { compileFilterOption } from './filter-option.js';
 import { frameNdjson, writeFrameText } from './format-frame.js';
 import { LineWriter } from './output.js';
 
@@ -14,20 +24,53 @@ export interface DecodeCommandOptions {
   count: number;
   /** Write the frames to this pcap/pcapng instead of printing them (as tshark -w). */
   write?: string;
+  /** Display filter: only the frames that match. */
+  filter?: string;
+  /** Topology files: container names for the filter, interface names for SLL2 frames. */
+  topology?: string[];
 }
 
 export const DEFAULT_VXLAN_PORT = 4789;
 
 /** Runs the decode and returns the process exit code. */
 export function runDecode(files: string[], options: DecodeCommandOptions, out: LineWriter, err: LineWriter): number {
-  const source = openCaptures(files);
-  const decoder = new FrameDecoder({ vxlanPorts: [DEFAULT_VXLAN_PORT, ...options.vxlanPorts] });
+  const filter = options.filter === undefined ? null : compileFilterOption('-Y', options.filter, err);
+  if (filter === null && options.filter !== undefined) return 2;
+  const vxlanPorts = [DEFAULT_VXLAN_PORT, ...options.vxlanPorts];
+  const topology = loadTopology(options.topology ?? []);
+  const pipeline = filter?.usesChanges
+    ? new AnalysisPipeline(createEngines({ topology, vxlanPorts, ageingSeconds: 300 }), { vxlanPorts, keepEvents: false }, topology)
+    : null;
+  const source = pipeline === null ? openCaptures(files) : new TimeOrderedSource(openCaptures(files));
+  const decoder = pipeline?.decoder ?? new FrameDecoder({ vxlanPorts });
+  const view = new MutableFilterFrame();
+  view.names = containerNames(topology);
   const exporter = options.write === undefined ? null : new FrameExporter(options.write);
   let frames = 0;
+  let shown = 0;
   try {
     for (let raw = source.next(); raw !== null; raw = source.next()) {
       frames++;
-      const decoded = decoder.decode(raw);
+      let decoded: DecodedFrame;
+      if (pipeline !== null) {
+        view.iface = pipeline.push(raw).iface;
+        view.changes = pipeline.lastChanges;
+        decoded = pipeline.lastDecoded as DecodedFrame;
+      } else {
+        decoded = decoder.decode(raw);
+        view.iface = raw.iface.name;
+      }
+      if (filter !== null) {
+        view.layers = decoded.layers;
+        view.no = raw.no;
+        view.origLen = raw.origLen;
+        view.capLen = raw.end - raw.start;
+        if (!filter.matches(view)) {
+          if (options.count > 0 && raw.no >= options.count) break;
+          continue;
+        }
+      }
+      shown++;
       if (exporter !== null) exporter.write(raw);
       else if (options.ndjson) out.line(frameNdjson(raw, decoded));
       else {
@@ -42,6 +85,7 @@ export function runDecode(files: string[], options: DecodeCommandOptions, out: L
     exporter?.close();
   }
   if (exporter !== null) err.line(safeText(`dockshark: wrote ${exporter.frames} of ${frames} frames to ${exporter.path}`));
+  else if (filter !== null && !options.ndjson) err.line(`dockshark: ${shown} of ${frames} frames match the filter.`);
   reportReadIssues(files, source.issues, err);
   err.flush();
   return source.issues.some((i) => i.kind === 'bad-header') ? 1 : 0;

@@ -19,6 +19,8 @@ import { LineWriter, PipeClosed } from './output.js';
 import { IGNORABLE, IGNORE_HELP } from '../verify/compare/options.js';
 import { isUsageFailure } from './usage-failure.js';
 
+const FILTER_EXAMPLE = '"arp || ip.addr == 172.17.0.0/16", "vxlan.vni == 42 && inner.icmp", "change == fdb.move"';
+
 export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: number) => void): Command {
   const program = new Command();
   program
@@ -32,9 +34,13 @@ export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: n
     .option('--ndjson', 'one JSON object per frame instead of text', false)
     .option('--vxlan-port <port>', `also decode this UDP port as VXLAN (always ${DEFAULT_VXLAN_PORT}; repeatable, e.g. 8472 for Flannel)`, port, [])
     .option('-c, --count <n>', 'stop after n frames', count, 0)
+    .option('-Y, --display-filter <filter>', `only the frames that match this display filter (Wireshark's language: ${FILTER_EXAMPLE})`)
+    .option('--topology <file>', `${TOPOLOGY_HELP}: names for the filter's \`container\``, collect, [])
     .option('-w, --write <file>', 'write the frames to this file instead of printing them (.pcap: classic pcap; else pcapng, keeping interfaces and names)')
-    .action((files: string[], opts: { ndjson: boolean; vxlanPort: number[]; count: number; write?: string }) => {
-      setExit(runDecode(files, { ndjson: opts.ndjson, vxlanPorts: opts.vxlanPort, count: opts.count, write: opts.write }, out, err));
+    .action((files: string[], opts: { ndjson: boolean; vxlanPort: number[]; count: number; write?: string; displayFilter?: string; topology: string[] }) => {
+      setExit(runDecode(files, {
+        ndjson: opts.ndjson, vxlanPorts: opts.vxlanPort, count: opts.count, write: opts.write, filter: opts.displayFilter, topology: opts.topology,
+      }, out, err));
     });
   program
     .command('analyze')
@@ -47,11 +53,12 @@ export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: n
     .option('--vxlan-port <port>', `also decode this UDP port as VXLAN (always ${DEFAULT_VXLAN_PORT}; repeatable)`, port, [])
     .option('--ageing <seconds>', 'bridge FDB ageing time', seconds, 300)
     .option('-c, --count <n>', 'analyse only the first n frames (in time order)', count, 0)
+    .option('-Y, --display-filter <filter>', 'list (and write with -w) only the frames that match, and their changes; the tables still come from every frame, as the kernel saw them all')
     .option('-w, --write <file>', 'also write the analysed frames to this file (.pcap: classic pcap; else pcapng, keeping interfaces and names)')
-    .action((files: string[], opts: { topology: string[]; json: boolean; ndjson: boolean; events: boolean; vxlanPort: number[]; ageing: number; count: number; write?: string }) => {
+    .action((files: string[], opts: { topology: string[]; json: boolean; ndjson: boolean; events: boolean; vxlanPort: number[]; ageing: number; count: number; write?: string; displayFilter?: string }) => {
       setExit(runAnalyze(files, {
         json: opts.json, ndjson: opts.ndjson, events: opts.events, topology: opts.topology, vxlanPorts: opts.vxlanPort, ageingSeconds: opts.ageing,
-        count: opts.count, write: opts.write,
+        count: opts.count, write: opts.write, filter: opts.displayFilter,
       }, out, err));
     });
   program
@@ -63,9 +70,12 @@ export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: n
     .option('--endpoints', 'also list every address (with its port for UDP/TCP): frames and bytes sent and received', false)
     .option('--vxlan-port <port>', `also decode this UDP port as VXLAN (always ${DEFAULT_VXLAN_PORT}; repeatable)`, port, [])
     .option('-c, --count <n>', 'count only the first n frames', count, 0)
-    .action((files: string[], opts: { json: boolean; layer: string[]; endpoints: boolean; vxlanPort: number[]; count: number }) => {
+    .option('-Y, --display-filter <filter>', 'count only the frames that match this display filter')
+    .option('--topology <file>', `${TOPOLOGY_HELP}: names for the filter's \`container\``, collect, [])
+    .action((files: string[], opts: { json: boolean; layer: string[]; endpoints: boolean; vxlanPort: number[]; count: number; displayFilter?: string; topology: string[] }) => {
       setExit(runStats(files, {
         json: opts.json, layers: opts.layer, endpoints: opts.endpoints, vxlanPorts: opts.vxlanPort, count: opts.count,
+        filter: opts.displayFilter, topology: opts.topology,
       }, out, err));
     });
   program
@@ -78,10 +88,11 @@ export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: n
     .option('--events', 'also print every change up to that frame', false)
     .option('--vxlan-port <port>', `also decode this UDP port as VXLAN (always ${DEFAULT_VXLAN_PORT}; repeatable)`, port, [])
     .option('--ageing <seconds>', 'bridge FDB ageing time', seconds, 300)
-    .action((files: string[], opts: { at?: number; topology: string[]; json: boolean; events: boolean; vxlanPort: number[]; ageing: number }) => {
+    .option('--until <filter>', 'then run on to the first frame that matches this display filter (e.g. "change == fdb.move") and report the tables after it')
+    .action((files: string[], opts: { at?: number; topology: string[]; json: boolean; events: boolean; vxlanPort: number[]; ageing: number; until?: string }) => {
       setExit(runReplay(files, {
         at: opts.at ?? null, json: opts.json, events: opts.events, topology: opts.topology, vxlanPorts: opts.vxlanPort,
-        ageingSeconds: opts.ageing,
+        ageingSeconds: opts.ageing, until: opts.until,
       }, out, err));
     });
   program

@@ -7,7 +7,10 @@ import { openCaptures } from '../capture/open.js';
 import type { ReadIssue } from '../capture/types.js';
 import { statsReport, STATS_LAYERS, type StatsLayer } from '../analysis/conversation-report.js';
 import { ConversationStats, type StatsFrame } from '../analysis/conversations.js';
-import { FrameDecoder, LayerList, safeText } from '../decode/index.js';
+import { FrameDecoder, LayerList, MutableFilterFrame, safeText, type FrameFilter } from '../decode/index.js';
+import { containerNames } from '../topology/container-names.js';
+import { loadTopology } from '../api/analysis-run.js';
+import { compileFilterOption } from './filter-option.js';
 import { DEFAULT_VXLAN_PORT, reportReadIssues } from './decode-command.js';
 import { terminalSafeJson } from './format-frame.js';
 import { statsText } from './format-stats.js';
@@ -21,6 +24,10 @@ export interface StatsCommandOptions {
   vxlanPorts: number[];
   /** Stop after this many frames (0: all). */
   count: number;
+  /** Display filter: count only the frames that match (as `tshark -z conv,ip,FILTER`). */
+  filter?: string;
+  /** Topology files: container names for the filter. */
+  topology?: string[];
 }
 
 /** The layers asked for, in report order; a string naming the first unknown one instead. */
@@ -45,20 +52,35 @@ export interface StatsRun {
 }
 
 /** Steps every frame of the files (in file order; several merged by time) through the tables. */
-export function collectStats(files: readonly string[], options: { vxlanPorts: readonly number[]; count?: number }): StatsRun {
+export function collectStats(
+  files: readonly string[],
+  options: { vxlanPorts: readonly number[]; count?: number; filter?: FrameFilter | null; topology?: readonly string[] },
+): StatsRun {
   const source = openCaptures(files);
   const decoder = new FrameDecoder({ vxlanPorts: [DEFAULT_VXLAN_PORT, ...options.vxlanPorts] });
   const stats = new ConversationStats();
   const frame = new Frame();
   const limit = options.count !== undefined && options.count > 0 ? options.count : Infinity;
+  const filter = options.filter ?? null;
+  const view = new MutableFilterFrame();
+  if (filter?.usesContainers) view.names = containerNames(loadTopology(options.topology ?? []));
   try {
-    while (stats.frames < limit) {
+    for (let read = 0; read < limit; read++) {
       const raw = source.next();
       if (raw === null) break;
       frame.tsSec = raw.tsSec;
       frame.tsNsec = raw.tsNsec;
       frame.origLen = raw.origLen;
       frame.layers = decoder.decode(raw).layers;
+      if (read === 0) stats.startAt(raw.tsSec, raw.tsNsec);
+      if (filter !== null) {
+        view.layers = frame.layers;
+        view.iface = raw.iface.name;
+        view.no = raw.no;
+        view.origLen = raw.origLen;
+        view.capLen = raw.end - raw.start;
+        if (!filter.matches(view)) continue;
+      }
       stats.step(frame);
     }
   } finally {
@@ -74,7 +96,14 @@ export function runStats(files: string[], options: StatsCommandOptions, out: Lin
     err.flush();
     return 2;
   }
-  const run = collectStats(files, options);
+  const filter = options.filter === undefined ? null : compileFilterOption('-Y', options.filter, err);
+  if (filter === null && options.filter !== undefined) return 2;
+  if (filter?.usesChanges) {
+    err.line('dockshark: -Y: stats runs no analysis, so `change` is unknown here; `dockshark analyze -Y` lists the changes.');
+    err.flush();
+    return 2;
+  }
+  const run = collectStats(files, { ...options, filter });
   const report = statsReport(run.stats, { layers, endpoints: options.endpoints });
   if (options.json) out.line(terminalSafeJson(report));
   else for (const line of statsText(report)) out.line(line);

@@ -2,11 +2,12 @@
 // NAT change with `nat` / `nat.*`) or on a frame matching a display filter (`arp and arp.dst.proto_ipv4 == 10.0.0.2`).
 
 import type { AnalysisFrame, Change } from '../analysis/types.js';
-import { MutableFilterFrame, type FrameFilter } from '../decode/index.js';
+import { MutableFilterFrame, type ContainerNames, type FrameFilter } from '../decode/index.js';
 
 export type Breakpoint =
   | { readonly kind: 'change'; readonly pattern: string }
-  | { readonly kind: 'filter'; readonly filter: FrameFilter };
+  /** `names`: who owns the frames' addresses, for `container` (the topology's). */
+  | { readonly kind: 'filter'; readonly filter: FrameFilter; readonly names?: ContainerNames | null };
 
 /** `fdb.move` matches that kind only; `nat` and `nat.*` match every kind in the namespace. */
 export function changeKindMatcher(pattern: string): (kind: string) => boolean {
@@ -32,15 +33,16 @@ export function hitBreakpoint(
     if (b.kind === 'change') {
       const wanted = changeKindMatcher(b.pattern);
       if (changes.some((c) => wanted(c.kind))) return b;
-    } else if (matchesFilter(b.filter, frame, changes)) {
+    } else if (matchesFilter(b.filter, b.names ?? null, frame, changes)) {
       return b;
     }
   }
   return null;
 }
 
-function matchesFilter(filter: FrameFilter, frame: AnalysisFrame, changes: readonly Change[]): boolean {
+function matchesFilter(filter: FrameFilter, names: ContainerNames | null, frame: AnalysisFrame, changes: readonly Change[]): boolean {
   const f = filterFrame;
+  f.names = names;
   f.layers = frame.layers;
   f.iface = frame.iface;
   f.no = frame.no;

@@ -5,7 +5,7 @@
 // where it started), any move of the cursor ends it.
 
 import type { AnalysisFrame } from '../analysis/types.js';
-import { MutableFilterFrame, type FrameFilter } from '../decode/index.js';
+import { MutableFilterFrame, type ContainerNames, type FrameFilter } from '../decode/index.js';
 import { describeBreakpoint, hitBreakpoint, type Breakpoint } from '../replay/breakpoints.js';
 import type { ReplayCursor } from '../replay/cursor.js';
 import type { Timeline } from '../replay/timeline.js';
@@ -31,8 +31,11 @@ export interface SearchTarget {
 }
 
 /** A search for the next frame matching a filter, telling `say` in the status line's words. */
-export function filterTarget(filter: FrameFilter, cursor: ReplayCursor, say: (text: string, error: boolean) => void): SearchTarget {
+export function filterTarget(
+  filter: FrameFilter, cursor: ReplayCursor, say: (text: string, error: boolean) => void, names: ContainerNames | null = null,
+): SearchTarget {
   const f = new MutableFilterFrame(); // frame lengths are not known here: frame.len does not match
+  f.names = names;
   return {
     matches: (frame, step) => {
       f.layers = frame.layers;

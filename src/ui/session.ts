@@ -5,7 +5,8 @@
 
 import { statSync } from 'node:fs';
 import { createEngines } from '../analysis/engines.js';
-import { FilterSyntaxError, parseFilter, type FrameFilter, type JsonValue } from '../decode/index.js';
+import { FilterSyntaxError, parseFilter, type ContainerNames, type FrameFilter, type JsonValue } from '../decode/index.js';
+import { containerNames } from '../topology/container-names.js';
 import { describeBreakpoint, type Breakpoint } from '../replay/breakpoints.js';
 import { ReplayCursor } from '../replay/cursor.js';
 import { ReplayIndex, type IndexOptions } from '../replay/indexer.js';
@@ -52,6 +53,8 @@ export class ReplaySession {
   /** What the running search is, for the status line when it is cancelled. */
   private searchWhat = '';
   private lastFilter: FrameFilter | null = null;
+  /** Who owns the addresses (the topology's containers): the filters' `container`. */
+  private readonly names: ContainerNames | null;
   private cachedReport: { position: number; report: Record<string, JsonValue> } | null = null;
   private closed = false;
   /** Steps indexed when the screen was last told of a change: the newest frame the user saw. */
@@ -61,6 +64,7 @@ export class ReplaySession {
     this.live = options.live ?? null;
     this.index = new ReplayIndex(files, createEngines, { ...options, follow: this.live !== null });
     this.topology = options.topology ?? null;
+    this.names = this.topology === null ? null : containerNames(this.topology);
     this.cursor = new ReplayCursor(this.index);
     this.player = new Player(this.cursor, options.timer ?? realTimer, () => this.changed());
     this.rows = new PacketRowSource(this.index, this.index.engineOptions.vxlanPorts, this.topology);
@@ -187,7 +191,7 @@ export class ReplaySession {
     this.player.pause();
     this.searcher.cancel(); // a search still running: the new one starts where that one did
     this.searchWhat = `search for ${safe(filter.text)}`;
-    this.searcher.start(filterTarget(filter, this.cursor, (text, error) => this.say(text, error)));
+    this.searcher.start(filterTarget(filter, this.cursor, (text, error) => this.say(text, error), this.names));
   }
 
   /** A `/` search (or a run to a filter breakpoint) is running. */
@@ -207,7 +211,7 @@ export class ReplaySession {
     if (/^[a-z]+(\.[a-z*-]+)?$/.test(t) && NAMESPACES.includes(namespace)) b = { kind: 'change', pattern: t };
     else {
       try {
-        b = { kind: 'filter', filter: parseFilter(t) };
+        b = { kind: 'filter', filter: parseFilter(t), names: this.names };
       } catch (e) {
         if (e instanceof FilterSyntaxError) return this.say(`not a change kind (${NAMESPACES.join('.*, ')}.*) nor a filter: ${safe(e.message)}`, true);
         throw e;

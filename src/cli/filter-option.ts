@@ -1,0 +1,23 @@
+// A display filter given on the command line (-Y, --until, --only): compiled once, or
+// refused with the message and a caret under the offending character.
+
+import { FilterSyntaxError, parseFilter, safeText, type FrameFilter } from '../decode/index.js';
+import type { LineWriter } from './output.js';
+
+/** The compiled filter, or null after saying on `err` what is wrong with it. */
+export function compileFilterOption(option: string, text: string, err: LineWriter): FrameFilter | null {
+  try {
+    return parseFilter(text);
+  } catch (e) {
+    if (!(e instanceof FilterSyntaxError)) throw e;
+    err.line(`dockshark: ${option}: ${safeText(e.message)}`);
+    const shown = safeText(text);
+    // the caret lines up only when escaping left the text before the column as it was
+    if (safeText(text.slice(0, e.column)) === text.slice(0, e.column)) {
+      err.line(`  ${shown}`);
+      err.line(`  ${' '.repeat(e.column)}^`);
+    }
+    err.flush();
+    return null;
+  }
+}
