@@ -14,7 +14,7 @@ import type { Change } from '../analysis/types.js';
 import { MutableFilterFrame, safeText, type JsonValue } from '../decode/index.js';
 import { containerNames } from '../topology/container-names.js';
 import { loadTopology, runAnalysis } from '../api/analysis-run.js';
-import { compileFilterOption } from './filter-option.js';
+import { compileFilterOption, frameMatches } from './filter-option.js';
 import { reportReadIssues } from './decode-command.js';
 import { reportForOutput } from '../api/report.js';
 import { analysisText } from './format-analysis.js';
@@ -60,13 +60,8 @@ export function runAnalyze(files: string[], options: AnalyzeCommandOptions, out:
       keepEvents: !ndjson,
       eachFrame: exporter === null && !ndjson && filter === null ? undefined : (raw, frame, changes) => {
         if (raw !== null && frame !== null && filter !== null) {
-          view.layers = frame.layers;
-          view.iface = frame.iface;
-          view.no = raw.no;
-          view.origLen = raw.origLen;
-          view.capLen = raw.end - raw.start;
           view.changes = changes;
-          if (!filter.matches(view)) return;
+          if (!frameMatches(filter, view, raw, frame.layers, frame.iface)) return;
           matched.add(raw.no);
         }
         if (raw !== null) exporter?.write(raw);

@@ -13,7 +13,7 @@ import type { ReadIssue } from '../capture/types.js';
 import { FrameDecoder, MutableFilterFrame, safeText, type DecodedFrame } from '../decode/index.js';
 import { containerNames } from '../topology/container-names.js';
 import { loadTopology } from '../api/analysis-run.js';
-import { compileFilterOption } from './filter-option.js';
+import { compileFilterOption, frameMatches } from './filter-option.js';
 import { frameNdjson, writeFrameText } from './format-frame.js';
 import { LineWriter } from './output.js';
 
@@ -52,32 +52,22 @@ export function runDecode(files: string[], options: DecodeCommandOptions, out: L
     for (let raw = source.next(); raw !== null; raw = source.next()) {
       frames++;
       let decoded: DecodedFrame;
+      let iface = raw.iface.name;
       if (pipeline !== null) {
-        view.iface = pipeline.push(raw).iface;
+        iface = pipeline.push(raw).iface;
         view.changes = pipeline.lastChanges;
         decoded = pipeline.lastDecoded as DecodedFrame;
-      } else {
-        decoded = decoder.decode(raw);
-        view.iface = raw.iface.name;
-      }
-      if (filter !== null) {
-        view.layers = decoded.layers;
-        view.no = raw.no;
-        view.origLen = raw.origLen;
-        view.capLen = raw.end - raw.start;
-        if (!filter.matches(view)) {
-          if (options.count > 0 && raw.no >= options.count) break;
-          continue;
+      } else decoded = decoder.decode(raw);
+      if (filter === null || frameMatches(filter, view, raw, decoded.layers, iface)) {
+        shown++;
+        if (exporter !== null) exporter.write(raw);
+        else if (options.ndjson) out.line(frameNdjson(raw, decoded));
+        else {
+          writeFrameText(out, raw, decoded); // straight into the output buffer as bytes
+          out.endLine();
         }
       }
-      shown++;
-      if (exporter !== null) exporter.write(raw);
-      else if (options.ndjson) out.line(frameNdjson(raw, decoded));
-      else {
-        writeFrameText(out, raw, decoded); // straight into the output buffer as bytes
-        out.endLine();
-      }
-      if (options.count > 0 && raw.no >= options.count) break;
+      if (options.count > 0 && frames >= options.count) break;
     }
     out.flush();
   } finally {

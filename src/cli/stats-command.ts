@@ -10,7 +10,7 @@ import { ConversationStats, type StatsFrame } from '../analysis/conversations.js
 import { FrameDecoder, LayerList, MutableFilterFrame, safeText, type FrameFilter } from '../decode/index.js';
 import { containerNames } from '../topology/container-names.js';
 import { loadTopology } from '../api/analysis-run.js';
-import { compileFilterOption } from './filter-option.js';
+import { compileFilterOption, frameMatches } from './filter-option.js';
 import { DEFAULT_VXLAN_PORT, reportReadIssues } from './decode-command.js';
 import { terminalSafeJson } from './format-frame.js';
 import { statsText } from './format-stats.js';
@@ -73,14 +73,7 @@ export function collectStats(
       frame.origLen = raw.origLen;
       frame.layers = decoder.decode(raw).layers;
       if (read === 0) stats.startAt(raw.tsSec, raw.tsNsec);
-      if (filter !== null) {
-        view.layers = frame.layers;
-        view.iface = raw.iface.name;
-        view.no = raw.no;
-        view.origLen = raw.origLen;
-        view.capLen = raw.end - raw.start;
-        if (!filter.matches(view)) continue;
-      }
+      if (filter !== null && !frameMatches(filter, view, raw, frame.layers, raw.iface.name)) continue;
       stats.step(frame);
     }
   } finally {
