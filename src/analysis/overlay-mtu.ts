@@ -41,7 +41,8 @@ const DUPLICATE_WINDOW_NS = 10_000_000;
 export type MtuProblem = 'outer-fragmented' | 'oversize' | 'inner-fragmented' | 'frag-needed';
 const PROBLEMS: readonly MtuProblem[] = ['outer-fragmented', 'oversize', 'inner-fragmented', 'frag-needed'];
 
-interface MtuGroup {
+/** One kind of MTU trouble between two hosts: also its entry in the report (`overlay.mtu`). */
+export interface MtuGroup {
   problem: MtuProblem;
   vni: number | null;
   src: string;

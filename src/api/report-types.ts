@@ -5,6 +5,7 @@
 // showed the thing (an entry known from the topology only).
 
 import type { InferredTopology } from '../analysis/infer-topology.js';
+import type { MtuGroup } from '../analysis/overlay-mtu.js';
 import type { JsonValue } from '../decode/index.js';
 import type { Departure } from '../verify/departures.js';
 
@@ -94,17 +95,8 @@ export type VtepEntryReport = {
   name?: string;
 };
 
-export type MtuTroubleReport = {
-  problem: string;
-  vni: number | null;
-  src: string;
-  dst: string;
-  mtu: number | null;
-  count: number;
-  firstFrame: number;
-  lastFrame: number;
-  reason: string;
-};
+/** MTU trouble on an overlay, grouped by problem, VNI, hosts and MTU. */
+export type MtuTroubleReport = MtuGroup;
 
 export type VniReport = {
   vni: number;
