@@ -12,12 +12,9 @@ export function compileFilterOption(option: string, text: string, err: LineWrite
   } catch (e) {
     if (!(e instanceof FilterSyntaxError)) throw e;
     err.line(`dockshark: ${option}: ${safeText(e.message)}`);
-    const shown = safeText(text);
-    // the caret lines up only when escaping left the text before the column as it was
-    if (safeText(text.slice(0, e.column)) === text.slice(0, e.column)) {
-      err.line(`  ${shown}`);
-      err.line(`  ${' '.repeat(e.column)}^`);
-    }
+    // The caret goes under the escaped text: the column counts the escaped prefix.
+    err.line(`  ${safeText(text)}`);
+    err.line(`  ${' '.repeat(safeText(text.slice(0, e.column)).length)}^`);
     err.flush();
     return null;
   }

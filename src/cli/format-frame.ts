@@ -32,7 +32,7 @@ export function writeFrameText(out: TextSink, raw: RawFrame, decoded: DecodedFra
     out.text('@');
     out.num(issue.offset);
     out.text(': ');
-    out.text(issue.message);
+    out.text(safeText(issue.message)); // decoders' sentences may quote capture bytes
     out.text(']');
   }
 }
@@ -77,10 +77,20 @@ export function frameNdjson(raw: RawFrame, decoded: DecodedFrame): string {
   return terminalSafeJson(frameJson(raw, decoded));
 }
 
-/** JSON.stringify escapes C0 controls but not DEL and C1 (e.g. U+009B, a CSI for 8-bit terminals): escape those too. */
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+const JSON_UNSAFE_ALL = new RegExp(JSON_UNSAFE.source, 'g');
+
+/**
+ * JSON.stringify escapes C0 controls and unpaired surrogates but not DEL, C1 (U+009B is a
+ * CSI for 8-bit terminals) or the characters that reorder or hide text (bidi overrides,
+ * zero-width marks, U+2028): escape those too, as \uNNNN, so JSON printed to a terminal is
+ * as safe as the text (the same set as safeText; see src/decode/escape.ts).
+ */
 export function terminalSafeJson(value: unknown): string {
-  const text = JSON.stringify(value);
-  return /[\u007f-\u009f]/.test(text)
-    ? text.replace(/[\u007f-\u009f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'))
-    : text;
+  return terminalSafeJsonText(JSON.stringify(value));
+}
+
+/** terminalSafeJson for JSON already serialised (outside strings JSON has no such characters). */
+export function terminalSafeJsonText(text: string): string {
+  return JSON_UNSAFE.test(text) ? text.replace(JSON_UNSAFE_ALL, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) : text;
 }

@@ -2,6 +2,7 @@
 // of one per line. A closed pipe (`dockshark decode x | head`) ends the run quietly.
 
 import { writeSync } from 'node:fs';
+import { safeLines } from '../decode/index.js';
 import { ByteWriter } from './byte-writer.js';
 
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
@@ -18,13 +19,19 @@ export class PipeClosed extends Error {
  * `line(text)` for whole strings, or the ByteWriter methods followed by `endLine()`.
  */
 export class LineWriter extends ByteWriter {
-  /** `fd` -1: the lines go nowhere (a command run only for what it writes to a file). */
-  constructor(fd: number) {
+  /**
+   * `fd` -1: the lines go nowhere (a command run only for what it writes to a file).
+   * `escapeLines`: `line` escapes what it is given (safeLines), the safety net of standard
+   * error, whose messages quote files, filters and captures; callers escape the parts they
+   * quote as well (escaping twice changes nothing). Standard output escapes at formatting
+   * time instead (tables need the escaped widths, and frame lines are the hot path).
+   */
+  constructor(fd: number, private readonly escapeLines = false) {
     super(fd < 0 ? () => {} : (data) => writeAll(fd, data));
   }
 
   line(text: string): void {
-    this.text(text);
+    this.text(this.escapeLines ? safeLines(text) : text);
     this.endLine();
   }
 }

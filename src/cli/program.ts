@@ -1,7 +1,7 @@
 // dockshark's argument parsing. Commands live in their own modules.
 
 import { Command, Option } from 'commander';
-import { safeText } from '../decode/index.js';
+import { safeLines, safeText } from '../decode/index.js';
 import { runAnalyze } from './analyze-command.js';
 import { runCheck } from './check-command.js';
 import { registerCaptureCommands } from './capture-command.js';
@@ -26,7 +26,10 @@ export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: n
   program
     .name('dockshark')
     .description('Packet-capture analyzer and trace replayer for container networks.')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Commander's own errors quote the arguments (a file or filter named with ESC): escaped
+    // like every other message. Set before the commands, which inherit it.
+    .configureOutput({ writeErr: (text) => process.stderr.write(safeLines(text)) });
   program
     .command('decode')
     .description('Decode captures (pcap, pcapng, `-i any`) frame by frame. Several files are merged by timestamp; `-` reads standard input.')
@@ -168,7 +171,7 @@ export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: n
 
 export function main(argv: string[]): number {
   const out = new LineWriter(1);
-  const err = new LineWriter(2);
+  const err = new LineWriter(2, true);
   let code = 0;
   try {
     buildProgram(out, err, (c) => { code = c; }).parse(argv);

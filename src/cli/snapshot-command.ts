@@ -7,6 +7,7 @@ import { basename, resolve } from 'node:path';
 import { safeText, type JsonValue } from '../decode/index.js';
 import { buildSnapshot, snapshotText, type SnapshotOptions } from '../verify/compare/snapshot.js';
 import { reportReadIssues } from './decode-command.js';
+import { terminalSafeJsonText } from './format-frame.js';
 import type { LineWriter } from './output.js';
 import { analyseForSnapshot, dockSharkVersion, type SnapshotAnalysis } from './snapshot-run.js';
 import { isUsageFailure } from './usage-failure.js';
@@ -52,7 +53,7 @@ export function runSnapshot(files: string[], options: SnapshotCommandOptions, ou
     files: files.map((f) => (f === '-' ? f : resolve(f))), topology: options.topology.map((f) => resolve(f)),
     capture: { first: a.span.first, last: a.span.last },
   } : undefined;
-  out.line(snapshotText(buildSnapshot(files.map((f) => basename(f)), recorded, a.fullReport, a.housekeeping, volatile)));
+  out.line(terminalSafeJsonText(snapshotText(buildSnapshot(files.map((f) => basename(f)), recorded, a.fullReport, a.housekeeping, volatile))));
   out.flush();
   return 0;
 }

@@ -80,11 +80,5 @@ export class StringSink implements TextSink {
   }
 }
 
-/** Escape C0/C1 control characters and DEL so capture-supplied text cannot drive the terminal. */
-export function safeText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return /[\u0000-\u001f\u007f-\u009f]/.test(text)
-    // eslint-disable-next-line no-control-regex
-    ? text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'))
-    : text;
-}
+/** The one escaping rule lives in escape.ts; the sinks' callers use it through here too. */
+export { safeText } from './escape.js';

@@ -6,7 +6,8 @@ import { DETAIL_PANES, listWindowTop, PANE_TITLES, type Layout, type PaneId } fr
 import { packetLine } from './packet-columns.js';
 import { autoScroll, clampScroll, type StyledLine } from './pane-lines.js';
 import { ScreenContent, type ReplayView } from './screen-content.js';
-import { cut } from './text.js';
+import { cut, safe } from './text.js';
+import { safeText } from '../../decode/index.js';
 
 export type { ReplayView } from './screen-content.js';
 
@@ -78,16 +79,28 @@ export function screenModel(content: ScreenContent, ui: UiState): ScreenModel {
     const first = asked === null || asked === undefined ? autoScroll(text, rows, 0) : clampScroll(asked, text.length, rows);
     scroll[id] = first;
     const title = layout.mode === 'compact' ? tabsTitle(content, ui.tab) : content.title(id);
-    panes[id] = { title, lines: text.slice(first, Math.max(0, rows)), scroll: first, total: text.length };
+    panes[id] = { title: safeText(title), lines: text.slice(first, Math.max(0, rows)).map(safeLine), scroll: first, total: text.length };
   }
   const selected = view.position - 1;
   const listTop = listWindowTop(Math.max(0, selected), layout.listRows, ui.listTop, view.length);
   scroll.list = listTop;
-  const listLines = view.rows(listTop, layout.listRows).map((row) => ({ text: packetLine(row, content.listColumns), color: row.colour, selected: row.step === selected }));
+  const listLines = view.rows(listTop, layout.listRows).map((row) => ({ text: safeText(packetLine(row, content.listColumns)), color: row.colour, selected: row.step === selected }));
   return {
     width: layout.width, height: content.height, layout, listHeader: content.listHeader, listLines, listTop, panes, scroll,
-    focus: ui.focus, tab: ui.tab, explanation: content.explanation, status: content.status, bottom: bottomLine(view, ui, layout.width), help: ui.help,
+    focus: ui.focus, tab: ui.tab, explanation: content.explanation.map(safeText), status: safeText(content.status), bottom: bottomLine(view, ui, layout.width), help: ui.help,
   };
+}
+
+/**
+ * The last safety net before Ink: the selectors escape capture text where they format it
+ * (so widths are those of the escaped text), and escaping twice changes nothing, so a line
+ * that still holds a control character here can only be a selector's bug; it is escaped
+ * rather than sent to the terminal. The same object comes back when nothing changes (Pane
+ * skips rendering unchanged lines by identity).
+ */
+function safeLine(line: StyledLine): StyledLine {
+  const text = safeText(line.text);
+  return text === line.text ? line : { ...line, text };
 }
 
 /** The compact layout's title line: every pane as a tab, the shown one with its count. */
@@ -96,7 +109,8 @@ function tabsTitle(content: ScreenContent, tab: PaneId): string {
 }
 
 function bottomLine(view: ReplayView, ui: UiState, width: number): { text: string; color?: string } {
-  if (ui.prompt !== null) return { text: cut(`${PROMPT_LABELS[ui.prompt.kind]}${ui.prompt.text}_`, width), color: 'cyan' };
-  if (view.message !== null) return { text: cut(view.message.text, width), color: view.message.error ? 'red' : 'green' };
+  // What is typed (or pasted) at the prompt, and messages quoting it, are escaped like capture text.
+  if (ui.prompt !== null) return { text: cut(`${PROMPT_LABELS[ui.prompt.kind]}${safe(ui.prompt.text)}_`, width), color: 'cyan' };
+  if (view.message !== null) return { text: cut(safeText(view.message.text), width), color: view.message.error ? 'red' : 'green' };
   return { text: cut('? help  q quit  n/p step  space play  +/- speed  : go to  / filter  b break  Tab pane', width), color: 'gray' };
 }
