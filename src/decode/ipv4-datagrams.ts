@@ -6,83 +6,12 @@
 // (source, id) number allocates a heap number per lookup and reallocates its table as
 // datagrams come and go; this one allocates nothing once its records exist.
 
+import { Datagram, type FragmentId } from './ipv4-datagram.js';
+
+export { Datagram, MAX_DATAGRAM_PAYLOAD, MAX_FRAGMENTS, type FragmentId } from './ipv4-datagram.js';
+
 /** Buckets: 2^10, for at most a few hundred pending keys. */
 const BUCKET_BITS = 10;
-
-export interface FragmentId {
-  src: number;
-  dst: number;
-  protocol: number;
-  id: number;
-  /** Capture interface: the same fragment seen on two interfaces is two datagrams. */
-  iface: number;
-}
-
-/** Largest IPv4 payload: 65535 minus the smallest header. */
-export const MAX_DATAGRAM_PAYLOAD = 65535 - 20;
-/** Per datagram: more fragments than this is an attack or garbage, not a datagram. */
-export const MAX_FRAGMENTS = 256;
-
-/** One datagram being reassembled, in its own 64 KiB buffer; recycled once it is done. */
-export class Datagram {
-  src = 0;
-  id = 0;
-  dst = 0;
-  protocol = 0;
-  iface = 0;
-  readonly buffer = new Uint8Array(MAX_DATAGRAM_PAYLOAD);
-  /** Made once per buffer, so a completed datagram costs no DataView. */
-  readonly view = new DataView(this.buffer.buffer);
-  /**
-   * Byte ranges written so far: [start, end) pairs sorted by start and merged, in
-   * covered[0, coveredLength). Each fragment adds at most one pair.
-   */
-  readonly covered = new Int32Array(2 * MAX_FRAGMENTS);
-  coveredLength = 0;
-  fragments = 0;
-  /** Payload length once the fragment with MF=0 arrived, else -1. */
-  total = -1;
-  /** Furthest byte any fragment reached (to spot data past the end). */
-  furthest = 0;
-  conflictingBytes = 0;
-  firstSeenSec = 0;
-  /** The next datagram with the same (source, id), in arrival order. */
-  sameKey: Datagram | null = null;
-
-  reset(f: FragmentId, nowSec: number): void {
-    this.src = f.src;
-    this.id = f.id;
-    this.dst = f.dst;
-    this.protocol = f.protocol;
-    this.iface = f.iface;
-    this.coveredLength = 0;
-    this.fragments = 0;
-    this.total = -1;
-    this.furthest = 0;
-    this.conflictingBytes = 0;
-    this.firstSeenSec = nowSec;
-    this.sameKey = null;
-  }
-
-  /** An independent copy (only the bytes fragments reached are copied). */
-  copy(): Datagram {
-    const d = new Datagram();
-    d.src = this.src;
-    d.id = this.id;
-    d.dst = this.dst;
-    d.protocol = this.protocol;
-    d.iface = this.iface;
-    d.buffer.set(this.buffer.subarray(0, this.furthest));
-    d.covered.set(this.covered);
-    d.coveredLength = this.coveredLength;
-    d.fragments = this.fragments;
-    d.total = this.total;
-    d.furthest = this.furthest;
-    d.conflictingBytes = this.conflictingBytes;
-    d.firstSeenSec = this.firstSeenSec;
-    return d;
-  }
-}
 
 /** The datagrams sharing a source address and identification, in arrival order. */
 class KeyGroup {

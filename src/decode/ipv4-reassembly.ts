@@ -3,8 +3,9 @@
 // As in Wireshark's default, every fragment stays its own frame; the frame that
 // completes a datagram gets the upper layers decoded from the reassembled payload.
 // Memory is bounded: at most MAX_PENDING datagrams, each assembled in place in one
-// reusable 64 KiB buffer, and datagrams not completed within EXPIRY_SECONDS of
-// capture time are dropped (Linux's net.ipv4.ipfrag_time is 30 s).
+// reusable buffer of at most 64 KiB (only as large as its fragments reach), and datagrams
+// not completed within EXPIRY_SECONDS of capture time are dropped (Linux's
+// net.ipv4.ipfrag_time is 30 s).
 // Steady state allocates nothing: datagram records and their buffers are recycled,
 // and the outcome of `add` is left in fields instead of a result object.
 
@@ -42,9 +43,16 @@ export class Ipv4Reassembler {
     return this.pending.size;
   }
 
+  /** Bytes held for pending datagrams (buffers and range lists): what a checkpoint's copy costs. */
+  retainedBytes(): number {
+    let bytes = 0;
+    for (const d of this.pending.all()) bytes += d.retainedBytes;
+    return bytes;
+  }
+
   /**
    * An independent copy of every pending datagram (for replay checkpoints). Only the
-   * bytes fragments have reached are copied; spare buffers are not shared.
+   * bytes fragments covered are kept, packed (see Datagram); spare buffers are not shared.
    */
   clone(): Ipv4Reassembler {
     const copy = new Ipv4Reassembler();
@@ -142,6 +150,7 @@ export class Ipv4Reassembler {
 function write(entry: Datagram, offset: number, data: Uint8Array, start: number, end: number): void {
   const length = end - start;
   const stop = offset + length;
+  entry.reserve(stop);
   if (stop > entry.furthest) entry.furthest = stop;
   const covered = entry.covered;
   const buffer = entry.buffer;
@@ -164,6 +173,7 @@ function write(entry: Datagram, offset: number, data: Uint8Array, start: number,
 
 /** Insert [s, e) into the datagram's sorted, merged ranges, in place (touching ranges merge too). */
 function addRange(entry: Datagram, s: number, e: number): void {
+  entry.reserveRanges(entry.coveredLength + 2);
   const ranges = entry.covered;
   const length = entry.coveredLength;
   // Ranges before [s, e) that do not touch it stay; from `first`, the ones it touches merge into it.
