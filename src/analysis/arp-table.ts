@@ -28,6 +28,7 @@
 // apart: arp.changed, no duplicate. The window is the rule that tells them apart.
 
 import { ArpLayer, formatIpv4, formatMac, isGroupMac, type JsonValue, type Layer, type MacNumber } from '../decode/index.js';
+import { DEFAULT_LIMITS, OverflowLog, type Overflow } from './limits.js';
 import type { AnalysisFrame, Change, Engine, EngineOptions } from './types.js';
 
 /** Two claims of one IP by different MACs closer than this are a duplicate address. */
@@ -40,8 +41,6 @@ const HISTORY = 8;
 const COPY_WINDOW_MS = 10;
 /** How many recent ARP messages are remembered to recognise copies. */
 const RECENT = 16;
-/** Probes of unclaimed IPs kept before the stale ones are dropped. */
-const PROBES_PRUNE_AT = 1024;
 
 /** A recent ARP message, to recognise its copies on other capture sides. */
 class RecentArp {
@@ -91,8 +90,13 @@ export class ArpEngine implements Engine {
   /** Ring of the last RECENT messages (copy recognition). */
   private readonly recent: RecentArp[] = Array.from({ length: RECENT }, () => new RecentArp());
   private recentNext = 0;
+  /** Table cap (gc_thresh3): a full neighbour table refuses new entries. */
+  private readonly maxEntries: number;
+  private overflow = new OverflowLog();
 
-  constructor(readonly options: EngineOptions) {}
+  constructor(readonly options: EngineOptions, readonly tableName: string | null = null) {
+    this.maxEntries = (options.limits ?? DEFAULT_LIMITS).neighEntries;
+  }
 
   step(frame: AnalysisFrame, out: Change[]): void {
     if (frame.copy.isCopy) return;
@@ -149,19 +153,31 @@ export class ArpEngine implements Engine {
       entry.probeMs = now;
       return;
     }
-    // No table entry: an IP enters the table only with a claim.
-    if (this.probes.size >= PROBES_PRUNE_AT) this.pruneProbes(now);
+    // No table entry: an IP enters the table only with a claim. Re-inserted, so the map
+    // stays in time order and pruning stops at the first probe still fresh.
+    this.probes.delete(ip);
+    if (this.probes.size >= this.maxEntries) this.pruneProbes(now);
     this.probes.set(ip, { mac, ms: now });
   }
 
-  /** Forgets probes too old to matter (checkProbe ignores them), so a scan of many IPs does not grow the map for ever. */
+  /**
+   * Forgets probes too old to matter (checkProbe ignores them), oldest first, and the
+   * oldest one when all are fresh: a scan of many IPs neither grows the map nor rescans it.
+   */
   private pruneProbes(now: number): void {
-    for (const [ip, probe] of this.probes) if (now - probe.ms > PROBE_WINDOW_MS) this.probes.delete(ip);
+    for (const [ip, probe] of this.probes) {
+      if (now - probe.ms <= PROBE_WINDOW_MS && this.probes.size < this.maxEntries) return;
+      this.probes.delete(ip);
+    }
   }
 
   private claim(no: number, now: number, ip: number, mac: MacNumber, gratuitous: boolean, out: Change[]): void {
     let entry = this.table.get(ip);
     if (entry === undefined) {
+      if (this.table.size >= this.maxEntries) {
+        this.overflow.hit('neigh', this.tableName, this.maxEntries, 'refused', no, 'entries', out);
+        return;
+      }
       entry = new ArpEntry(ip, mac, no, no, now);
       const probe = this.probes.get(ip);
       if (probe !== undefined) {
@@ -232,8 +248,13 @@ export class ArpEngine implements Engine {
     return this.table.size;
   }
 
+  overflows(): readonly Overflow[] {
+    return this.overflow.list();
+  }
+
   clone(): ArpEngine {
-    const copy = new ArpEngine(this.options);
+    const copy = new ArpEngine(this.options, this.tableName);
+    copy.overflow.copyFrom(this.overflow);
     for (const [ip, entry] of this.table) copy.table.set(ip, entry.copy());
     for (const [ip, probe] of this.probes) copy.probes.set(ip, { mac: probe.mac, ms: probe.ms });
     for (let i = 0; i < RECENT; i++) Object.assign(copy.recent[i], this.recent[i]);

@@ -23,6 +23,8 @@ export const WINDOW_NS = 10_000_000; // 10 ms
 const HASHED_BYTES = 96;
 const NONE = -1;
 const MIN_CAPACITY = 64;
+/** Records of one bucket looked at per frame: crafted hash collisions cost a constant. */
+const MAX_CHAIN = 64;
 
 export class CopyTracker {
   private capacity = 0;
@@ -42,8 +44,11 @@ export class CopyTracker {
   private tsSec = new Float64Array(0);
   private tsNsec = new Float64Array(0);
   private firstIface: (string | null)[] = [];
+  /** Records dropped before their window passed, to stay within maxRecords. */
+  evicted = 0;
 
-  constructor() {
+  /** `maxRecords`: most frames remembered (a burst stamped with one instant drops its oldest). */
+  constructor(readonly maxRecords = Infinity) {
     this.resize(MIN_CAPACITY);
   }
 
@@ -80,7 +85,8 @@ export class CopyTracker {
 
   /** An independent copy (replay checkpoints): the live records, oldest first. */
   clone(): CopyTracker {
-    const c = new CopyTracker();
+    const c = new CopyTracker(this.maxRecords);
+    c.evicted = this.evicted;
     for (let i = 0; i < this.count; i++) {
       const from = (this.head + i) & (this.capacity - 1);
       const s = c.add(this.key[from]);
@@ -109,13 +115,14 @@ export class CopyTracker {
     const bucket = key & this.bucketMask;
     let s = this.buckets[bucket];
     if (s === NONE || !this.live(s) || (this.key[s] & this.bucketMask) !== bucket) return NONE;
-    for (;;) {
+    for (let steps = 0; steps < MAX_CHAIN; steps++) {
       if (this.key[s] === key) return s;
       const o = this.older[s];
       // Stale: expired, or reused since the link was made (a later record, or another bucket's).
       if (o === NONE || !this.live(o) || ((this.recSeq[o] - this.recSeq[s]) | 0) >= 0 || (this.key[o] & this.bucketMask) !== bucket) return NONE;
       s = o;
     }
+    return NONE;
   }
 
   private live(s: number): boolean {
@@ -124,6 +131,12 @@ export class CopyTracker {
 
   /** Takes the next slot for a record with this key, linked in; the caller fills the rest. */
   private add(key: number): number {
+    if (this.count >= this.maxRecords) {
+      this.firstIface[this.head] = null;
+      this.head = (this.head + 1) & (this.capacity - 1);
+      this.count--;
+      this.evicted++;
+    }
     if (this.count === this.capacity) this.resize(this.capacity * 2);
     const s = (this.head + this.count) & (this.capacity - 1);
     this.count++;

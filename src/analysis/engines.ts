@@ -12,6 +12,6 @@ export function createEngines(options: EngineOptions): Engine[] {
     new FdbEngine(options),
     new ArpEngine(options),
     new NaptEngine(options),
-    new OverlayEngine(options, () => [new FdbEngine(options), new ArpEngine(options)]),
+    new OverlayEngine(options, (vni) => [new FdbEngine(options), new ArpEngine(options, `VNI ${vni}`)]),
   ];
 }

@@ -123,6 +123,7 @@ export class Interfaces {
     const mac = parseMac(text);
     if (mac === null || mac === 0 || bridge.untagged.has(mac)) return;
     bridge.untagged.set(mac, new Entry(bridge, mac, 0, port, true, -1, -1));
+    bridge.entryCount++;
   }
 
   /** The bridge with this id, created on first use. */
@@ -144,11 +145,17 @@ export class Interfaces {
     return ifindex < 0x100000 && ifaceId < 0x400 ? ifaceId * 0x100000 + ifindex : ifaceId * 4294967296 + ifindex;
   }
 
+  /** Most capture interfaces (SLL2 ifindexes count one each) followed; beyond, frames map to `overflowIface`. */
+  maxInterfaces = Infinity;
+  /** Stands for every interface beyond maxInterfaces: ROLE_OTHER, nothing is learned from it. */
+  readonly overflowIface = new Iface(null, -1, ROLE_OTHER, null, true);
+
   /** The interface a frame was captured on, created (and its role guessed) on first sight. */
   lookup(key: number, name: string | null, ifindex: number): Iface {
     if (key === this.lastKey && this.lastIface !== null) return this.lastIface; // runs of frames from one interface
     let iface = this.byKey.get(key);
     if (iface === undefined) {
+      if (this.byKey.size >= this.maxInterfaces) return this.overflowIface; // crafted SLL2 ifindexes, one per frame
       iface = this.create(name, ifindex);
       iface.captured = true;
       this.byKey.set(key, iface);
@@ -241,6 +248,7 @@ export class Interfaces {
     const copy = new Interfaces(Topology.empty(), false);
     (copy as { hasTopology: boolean }).hasTopology = this.hasTopology;
     copy.unknown = this.unknown;
+    copy.maxInterfaces = this.maxInterfaces;
     for (const [m] of this.localMacs.entries()) copy.localMacs.set(m, true);
     const bridges = new Map<Bridge, Bridge>();
     const entries = new Map<Entry, Entry>();
@@ -257,6 +265,7 @@ export class Interfaces {
     for (const [id, b] of this.bridges) {
       const nb = new Bridge(b.id, b.name, b.ifindex);
       nb.portCount = b.portCount;
+      nb.entryCount = b.entryCount;
       nb.deviceSeen = b.deviceSeen;
       nb.tunnelPorts = b.tunnelPorts;
       nb.counters.copyFrom(b.counters);

@@ -6,6 +6,7 @@ import { formatMac, type JsonValue } from '../decode/index.js';
 import { BROADCAST, type Observation, isGroup } from './fdb-frame.js';
 import type { Iface, Interfaces } from './fdb-ifaces.js';
 import { AgeingList, type Bridge, Entry } from './fdb-table.js';
+import { OverflowLog } from './limits.js';
 import type { Change } from './types.js';
 
 type ChangeFields = { [key: string]: JsonValue };
@@ -18,7 +19,10 @@ export class Learner {
   private readonly ageSec: number;
   private readonly ageNsec: number;
 
-  constructor(public ifs: Interfaces, ageingSeconds: number) {
+  /** Bridges that reached maxEntries: a full Linux FDB learns nothing new until entries age out. */
+  overflow = new OverflowLog();
+
+  constructor(public ifs: Interfaces, ageingSeconds: number, readonly maxEntries: number) {
     const age = Math.max(0, ageingSeconds);
     this.ageSec = Math.floor(age);
     this.ageNsec = Math.round((age - this.ageSec) * 1e9);
@@ -50,6 +54,7 @@ export class Learner {
     const table = bridge.table(vlan);
     const e = table.get(mac);
     if (e === undefined) {
+      if (this.full(bridge, no, out)) return;
       const created = new Entry(bridge, mac, vlan, port, false, no, no);
       table.set(mac, created);
       this.ageing.touch(created, this.nowSec, this.nowNsec);
@@ -86,6 +91,7 @@ export class Learner {
     const table = bridge.table(vlan);
     const e = table.get(mac);
     if (e === undefined) {
+      if (this.full(bridge, no, out)) return;
       table.set(mac, new Entry(bridge, mac, vlan, null, true, no, no));
       out.push(this.change('fdb.local', no, bridge, mac, null, vlan));
       return;
@@ -99,6 +105,7 @@ export class Learner {
     const table = bridge.table(vlan);
     const e = table.get(mac);
     if (e === undefined) {
+      if (this.full(bridge, no, out)) return;
       table.set(mac, new Entry(bridge, mac, vlan, port, true, no, no));
       out.push(this.change('fdb.local', no, bridge, mac, port, vlan));
       return;
@@ -160,12 +167,27 @@ export class Learner {
       if (ds < this.ageSec || (ds === this.ageSec && dn <= this.ageNsec)) return;
       this.ageing.remove(e);
       e.bridge.table(e.vlan).delete(e.mac);
+      e.bridge.entryCount--;
       e.bridge.counters.expired++;
       const c = this.change('fdb.expire', no, e.bridge, e.mac, e.port, e.vlan);
       c.lastFrame = e.lastFrame;
       c.idleSeconds = ds + dn / 1e9;
       out.push(c);
     }
+  }
+
+  /** True when `bridge` has no room for a new entry (counted; reported once per bridge). Counts the one about to be made otherwise. */
+  private full(bridge: Bridge, no: number, out: Change[]): boolean {
+    if (bridge.entryCount < this.maxEntries) {
+      bridge.entryCount++;
+      return false;
+    }
+    if (bridge.overflow !== null) bridge.overflow.count++;
+    else {
+      const name = bridge.name ?? (bridge.ifindex >= 0 ? `#${bridge.ifindex}` : '(unnamed)');
+      bridge.overflow = this.overflow.hit('fdb', `bridge ${name}`, this.maxEntries, 'refused', no, 'entries', out);
+    }
+    return true;
   }
 
   change(kind: string, no: number, bridge: Bridge, mac: number, port: Iface | null, vlan: number): ChangeFields & Change {

@@ -79,6 +79,10 @@ export class Bridge {
   /** VLAN id (0 = untagged) -> MAC -> entry. */
   readonly tables = new Map<number, MacMap<Entry>>();
   readonly untagged = new MacMap<Entry>();
+  /** Entries in all of `tables` (capped by the engine's fdbEntries limit). */
+  entryCount = 0;
+  /** Its record in the engine's overflow log once full (counted there without building its name again). */
+  overflow: { count: number } | null = null;
   /** Ports attached to this bridge (topology, or copy correlation). */
   portCount = 0;
   /** A frame was captured on the bridge device itself. */

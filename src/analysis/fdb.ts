@@ -45,6 +45,7 @@ import { Iface, Interfaces, ROLE_BRIDGE, ROLE_PORT, ROLE_UNKNOWN } from './fdb-i
 import { Learner } from './fdb-learn.js';
 import { DONE, GROUP_LIMIT, GroupRing, HeldQueue, PENDING_BRIDGE, PENDING_PORT, PENDING_UNKNOWN, type Rec } from './fdb-pending.js';
 import { type Bridge, compareBridges } from './fdb-table.js';
+import { DEFAULT_LIMITS, type Overflow } from './limits.js';
 import type { AnalysisFrame, Change, Engine, EngineOptions } from './types.js';
 
 export class FdbEngine implements Engine {
@@ -62,7 +63,9 @@ export class FdbEngine implements Engine {
 
   constructor(private readonly options: EngineOptions) {
     this.ifs = new Interfaces(options.topology);
-    this.learner = new Learner(this.ifs, options.ageingSeconds);
+    const limits = options.limits ?? DEFAULT_LIMITS;
+    this.ifs.maxInterfaces = limits.interfaces;
+    this.learner = new Learner(this.ifs, options.ageingSeconds, limits.fdbEntries);
   }
 
   step(frame: AnalysisFrame, out: Change[]): void {
@@ -80,6 +83,10 @@ export class FdbEngine implements Engine {
     if (this.ifs.vteps.length > 0 && this.tunnel(frame, obs.next, out)) return;
     if (obs.src === 0 || isGroup(obs.src)) return; // the kernel drops frames with an invalid source
     const iface = this.ifs.lookup(Interfaces.keyOf(frame.ifaceId, frame.ifindex, obs.sll), frame.iface, frame.ifindex);
+    if (iface === this.ifs.overflowIface) {
+      this.learner.overflow.hit('interfaces', null, this.ifs.maxInterfaces, 'refused', frame.no, 'interfaces (SLL2 ifindexes)', out);
+      return;
+    }
     if (iface.role === ROLE_BRIDGE) (iface.bridge as Bridge).deviceSeen = true;
     if (frame.direction === null) this.undirected(frame, iface, obs, out);
     else this.directed(frame, iface, obs, out);
@@ -100,12 +107,22 @@ export class FdbEngine implements Engine {
     return [...this.ifs.bridges.values()].sort(compareBridges).map((b) => b.toJson());
   }
 
+  overflows(): readonly Overflow[] {
+    if (this.group.count > 0 || this.held.count > 0) {
+      const settled = this.clone(); // as report(): the judgements still waiting are made
+      settled.finish([]);
+      return settled.learner.overflow.list();
+    }
+    return this.learner.overflow.list();
+  }
+
   clone(): FdbEngine {
     const c = new FdbEngine(this.options);
     const { copy, iface, entry } = this.ifs.clone();
     const bridge = (b: Bridge): Bridge => copy.bridges.get(b.id) as Bridge;
     c.ifs = copy;
     c.learner.ifs = copy;
+    c.learner.overflow.copyFrom(this.learner.overflow);
     c.learner.nowSec = this.learner.nowSec;
     c.learner.nowNsec = this.learner.nowNsec;
     for (let e = this.learner.ageing.head; e !== null; e = e.next) c.learner.ageing.touch(entry(e), e.lastSec, e.lastNsec);

@@ -5,6 +5,7 @@
 // were only ever seen in such frames, so that a report's entries for them can be dropped.
 
 import { EthLayer, formatMac, SllLayer, type JsonValue, type LayerList } from '../decode/index.js';
+import { DEFAULT_LIMITS } from './limits.js';
 import type { AnalysisFrame, Change, Engine } from './types.js';
 
 /** ICMPv6 types of MLD (130-132, 143) and neighbour discovery (133-136). */
@@ -30,6 +31,10 @@ export class Ipv6Housekeeping implements Engine {
   frames = 0;
   private readonly noisy = new Set<number>();
   private readonly other = new Set<number>();
+  /** MACs not remembered because maxMacs were already (the summary then misses them). */
+  unrecorded = 0;
+
+  constructor(private readonly maxMacs = DEFAULT_LIMITS.housekeepingMacs) {}
 
   step(frame: AnalysisFrame, _out: Change[]): void {
     const noise = isIpv6Housekeeping(frame.layers);
@@ -39,9 +44,15 @@ export class Ipv6Housekeeping implements Engine {
     // every link header of the frame: the outer one, and a VXLAN frame's inner one
     for (let i = 0; i < list.count; i++) {
       const layer = list.items[i];
-      if (layer instanceof EthLayer) into.add(layer.src);
-      else if (layer instanceof SllLayer && layer.halen === 6) into.add(layer.src);
+      if (layer instanceof EthLayer) this.note(into, layer.src);
+      else if (layer instanceof SllLayer && layer.halen === 6) this.note(into, layer.src);
     }
+  }
+
+  private note(into: Set<number>, mac: number): void {
+    if (into.has(mac)) return;
+    if (this.noisy.size + this.other.size >= this.maxMacs) this.unrecorded++;
+    else into.add(mac);
   }
 
   report(): JsonValue {
@@ -50,8 +61,9 @@ export class Ipv6Housekeeping implements Engine {
   }
 
   clone(): Engine {
-    const c = new Ipv6Housekeeping();
+    const c = new Ipv6Housekeeping(this.maxMacs);
     c.frames = this.frames;
+    c.unrecorded = this.unrecorded;
     for (const m of this.noisy) c.noisy.add(m);
     for (const m of this.other) c.other.add(m);
     return c;

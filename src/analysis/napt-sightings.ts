@@ -83,6 +83,8 @@ const MIN_CAPACITY = 256;
  */
 export class SightingWindow<C> {
   capacity = 0;
+  /** Most sightings kept: beyond it the oldest is dropped early (a burst stamped with one instant). */
+  maxCount = Infinity;
   private head = 0;
   private count = 0;
   private mask = 0;
@@ -114,6 +116,13 @@ export class SightingWindow<C> {
     }
   }
 
+  private dropOldest(): void {
+    const s = this.head;
+    this.conn[s] = null;
+    this.head = s + 1 === this.capacity ? 0 : s + 1;
+    this.count--;
+  }
+
   /** A slot between the ring's head and tail. */
   private live(s: number): boolean {
     return ((s - this.head) & (this.capacity - 1)) < this.count;
@@ -141,6 +150,7 @@ export class SightingWindow<C> {
 
   /** Takes the next slot for a sighting with this key and time, linked in; the caller fills the rest. */
   add(key: number, ms: number): number {
+    if (this.count >= this.maxCount) this.dropOldest();
     if (this.count === this.capacity) this.resize(this.capacity * 2);
     let s = this.head + this.count;
     if (s >= this.capacity) s -= this.capacity;

@@ -9,6 +9,7 @@ import { ExpiryQueue, deadlineOf } from './napt-expiry.js';
 import { NatHistory } from './napt-history.js';
 import { TCP_FIN, TCP_RST, type NatConn, type Packet } from './napt-conn.js';
 import { ORIG_POST, ORIG_PRE, REPLY_POST, REPLY_PRE, TupleIndex, isOriginal, type TupleSlot } from './napt-tuple.js';
+import { DEFAULT_LIMITS, OverflowLog, type AnalysisLimits } from './limits.js';
 import type { Change } from './types.js';
 
 export class NatTable {
@@ -17,6 +18,28 @@ export class NatTable {
   private history = new NatHistory();
   private readonly index = new TupleIndex<NatConn>();
   private timers = new ExpiryQueue();
+  /** Connections in the tuple index (not expired, replaced or withdrawn). */
+  private live = 0;
+  overflow = new OverflowLog();
+
+  constructor(private readonly limits: AnalysisLimits = DEFAULT_LIMITS) {}
+
+  /**
+   * True when a new connection cannot be tracked: conntrack drops the packet of a new
+   * connection when nf_conntrack_max is reached; the report keeps at most natHistory.
+   */
+  full(no: number, out: Change[]): boolean {
+    const l = this.limits;
+    if (this.live >= l.natConnections) {
+      this.overflow.hit('conntrack', null, l.natConnections, 'dropped', no, 'live connections', out);
+      return true;
+    }
+    if (this.conns.length >= l.natHistory) {
+      this.overflow.hit('nat-history', null, l.natHistory, 'refused', no, 'connections in the report', out);
+      return true;
+    }
+    return false;
+  }
 
   /**
    * The live connection a packet's tuple belongs to, and the role it plays there; null when
@@ -43,6 +66,7 @@ export class NatTable {
     this.indexConn(c);
     c.position = this.conns.length;
     this.conns.push(c);
+    this.live++;
   }
 
   /** Counts a packet of `conn` seen as `role`. */
@@ -99,6 +123,7 @@ export class NatTable {
   retire(c: NatConn): void {
     if (!c.active) return;
     c.active = false;
+    this.live--;
     const x = this.index;
     x.remove(c.proto, c.oSrc, c.oDst, c.oSport, c.oDport, c);
     x.remove(c.proto, c.rDst, c.rSrc, c.rDport, c.rSport, c);
@@ -142,9 +167,7 @@ export class NatTable {
 
   /** Number of live connections (in the tuple index: not expired or replaced). */
   get activeCount(): number {
-    let n = 0;
-    for (const c of this.conns) if (c !== null && c.active) n++;
-    return n;
+    return this.live;
   }
 
   /**
@@ -153,8 +176,10 @@ export class NatTable {
    * them before this table changes again.
    */
   copy(): { table: NatTable; map: (conn: NatConn) => NatConn } {
-    const table = new NatTable();
+    const table = new NatTable(this.limits);
     table.history = this.history.copy();
+    table.live = this.live;
+    table.overflow.copyFrom(this.overflow);
     const copies = new Map<NatConn, NatConn>();
     const map = (c: NatConn): NatConn => {
       let d = copies.get(c);

@@ -65,18 +65,32 @@ import {
 } from './napt-sightings.js';
 import { NatTable } from './napt-table.js';
 import { ORIG_PRE, REPLY_PRE, isOriginal, isPre } from './napt-tuple.js';
+import { DEFAULT_LIMITS, type Overflow } from './limits.js';
 import type { AnalysisFrame, Change, Engine, EngineOptions } from './types.js';
+
+/** Same-key sightings examined per packet: a flood of identical packets costs a constant each. */
+const MAX_CANDIDATES = 64;
 import { DIR_UNKNOWN, DIR_ORIGINAL, TCP, ICMP, ICMP_ERROR_KEY, SECOND, COPY_WINDOW_MS, NatConn, isIcmpError, Packet } from './napt-conn.js';
 
 export class NaptEngine implements Engine {
   readonly name = 'nat';
-  private table = new NatTable();
+  private table: NatTable;
   private readonly window = new SightingWindow<NatConn>();
   private readonly packet = new Packet();
+  /** Sightings findPartner has looked at, in all (tests check it grows linearly with the packets). */
+  candidatesExamined = 0;
   /** Set by findPartner: the packet being stepped is a copy of one already seen. */
   private copySeen = false;
 
-  constructor(readonly options: EngineOptions) {}
+  constructor(readonly options: EngineOptions) {
+    const limits = options.limits ?? DEFAULT_LIMITS;
+    this.table = new NatTable(limits);
+    this.window.maxCount = limits.recentFrames;
+  }
+
+  overflows(): readonly Overflow[] {
+    return this.table.overflow.list();
+  }
 
   step(frame: AnalysisFrame, out: Change[]): void {
     // Expiry first, on every frame: what a packet maps to below is live at its time.
@@ -120,6 +134,7 @@ export class NaptEngine implements Engine {
   /** Remembers packet `p` of `frame` as a sighting (for its copy on the other side). */
   private record(key: number, now: number, frame: AnalysisFrame, p: Packet, bits: number, conn: NatConn | null): void {
     const w = this.window;
+    if (w.size >= w.maxCount) this.table.overflow.hit('recent', 'nat sightings', w.maxCount, 'evicted', frame.no, 'packets within the pairing window', null);
     const s = w.add(key, now);
     const r = w.rec;
     const b = s << 4;
@@ -143,7 +158,9 @@ export class NaptEngine implements Engine {
     let best = NONE;
     let bestScore = 0;
     this.copySeen = false;
-    for (let s = w.first(key); s !== NONE; s = w.older(s)) {
+    let budget = MAX_CANDIDATES;
+    for (let s = w.first(key); s !== NONE && budget-- > 0; s = w.older(s)) {
+      this.candidatesExamined++;
       const b = s << 4;
       if (r[b + F_KEY] !== key || r[b + F_PROTO] !== p.proto || r[b + F_IPID] !== p.ipId || r[b + F_INV1] !== p.inv1 ||
         r[b + F_INV2] !== p.inv2 || r[b + F_INV3] !== p.inv3 || (r[b + F_BITS] & ERROR) !== 0) continue;
@@ -204,6 +221,7 @@ export class NaptEngine implements Engine {
       return;
     }
     // A translation not known yet (or not the one the tuples map to): a new connection.
+    if (this.table.full(frame.no, out)) return;
     if (partnerCounted && pConn !== null) this.table.uncount(pConn, partnerRole, frame.no, out);
     const dir = p.dirHint !== DIR_UNKNOWN ? p.dirHint : DIR_ORIGINAL;
     const preSrc = thisPre ? p.src : pSrc, preDst = thisPre ? p.dst : pDst;

@@ -39,6 +39,7 @@
 import {
   formatMac, IcmpLayer, isGroupMac, VxlanLayer, type Ipv4Layer, type JsonValue, type Layer,
 } from '../decode/index.js';
+import { DEFAULT_LIMITS, OverflowLog, type AnalysisLimits, type Overflow } from './limits.js';
 import type { AnalysisFrame, Change, Engine, EngineOptions } from './types.js';
 import { compareVteps, OverlayTopology, VtepAddresses } from './overlay-context.js';
 import { InnerFeeder } from './overlay-inner.js';
@@ -65,9 +66,12 @@ export class OverlayEngine implements Engine {
   /** VXLAN packets ignored: no I flag, or no IP/UDP header before them. */
   private ignored = 0;
   private lastSec = 0;
+  private readonly limits: AnalysisLimits;
+  private overflow = new OverflowLog();
   private readonly isVxlanPort = (port: number): boolean => port >= 0 && port < 65536 && this.vxlanPorts[port] === 1;
 
   constructor(private readonly options: EngineOptions, private readonly innerEngines?: (vni: number) => Engine[]) {
+    this.limits = options.limits ?? DEFAULT_LIMITS;
     this.vxlanPorts = new Uint8Array(65536);
     for (const p of options.vxlanPorts) if (p >= 0 && p < 65536) this.vxlanPorts[p] = 1;
     this.topo = new OverlayTopology(options.topology, this.addresses);
@@ -113,10 +117,15 @@ export class OverlayEngine implements Engine {
     const dst = this.addresses.idOf(ip, true);
     const port = this.isVxlanPort(udp.dport) ? udp.dport : this.isVxlanPort(udp.sport) ? udp.sport : udp.dport;
 
-    const state = this.vniState(vni);
+    const state = this.vniState(vni, frame.no, out);
+    if (state === null) return;
     state.frames++;
     let tunnel = this.tunnels.find(vni, port, src, dst);
     if (tunnel === null) {
+      if (this.tunnels.all.length >= this.limits.overlayTunnels) {
+        this.overflow.hit('tunnels', null, this.limits.overlayTunnels, 'refused', frame.no, 'tunnels', out);
+        return;
+      }
       tunnel = this.tunnels.add(vni, port, src, dst, frame.no);
       state.vteps.add(src);
       if (!(ip.proto === 'ipv4' && ip.dst >>> 28 === 0xe)) state.vteps.add(dst); // not a multicast group
@@ -164,6 +173,10 @@ export class OverlayEngine implements Engine {
     const entry = state.fdb.get(mac);
     if (entry === undefined || frame.tsSec - entry.lastSec > VXLAN_AGEING_SECONDS) {
       const aged = entry !== undefined;
+      if (!aged && state.fdb.size >= this.limits.overlayFdbEntries) {
+        this.overflow.hit('overlay-fdb', `VNI ${state.vni}`, this.limits.overlayFdbEntries, 'refused', frame.no, 'entries', out);
+        return;
+      }
       state.fdb.set(mac, {
         mac, vtep, firstFrame: frame.no, learnedFrame: frame.no, lastFrame: frame.no, lastSec: frame.tsSec, frames: 1, moves: 0,
       });
@@ -203,11 +216,16 @@ export class OverlayEngine implements Engine {
     if (context !== null) this.mtu.fragNeeded(frame, ip, icmp, context, out);
   }
 
-  private vniState(vni: number): VniState {
+  /** The VNI's state, created on first use; null when the engine already follows overlayVnis VNIs. */
+  private vniState(vni: number, no: number, out: Change[]): VniState | null {
     const last = this.lastVni;
     if (last !== null && last.vni === vni) return last;
     let state = this.vnis.get(vni);
     if (state === undefined) {
+      if (this.vnis.size >= this.limits.overlayVnis) {
+        this.overflow.hit('vni', null, this.limits.overlayVnis, 'refused', no, 'VNIs', out);
+        return null;
+      }
       state = new VniState(vni, this.innerEngines ? this.innerEngines(vni) : []);
       this.vnis.set(vni, state);
     }
@@ -266,6 +284,16 @@ export class OverlayEngine implements Engine {
     for (const [vni, s] of this.vnis) c.vnis.set(vni, s.copy());
     c.ignored = this.ignored;
     c.lastSec = this.lastSec;
+    c.overflow.copyFrom(this.overflow);
     return c;
+  }
+
+  /** Its own tables' overflows and those of the bridge and ARP engines run per VNI. */
+  overflows(): readonly Overflow[] {
+    const all = this.overflow.list();
+    for (const s of this.vnis.values()) {
+      for (const e of s.engines) for (const o of e.overflows?.() ?? []) all.push({ ...o, name: o.name?.startsWith('VNI ') ? o.name : `VNI ${s.vni} ${o.name ?? ''}`.trim() });
+    }
+    return all;
   }
 }

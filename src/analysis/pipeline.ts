@@ -7,6 +7,7 @@ import { FrameDecoder, type DecodedFrame, type JsonValue } from '../decode/index
 import { ReportNamer } from './report-names.js';
 import type { Topology } from '../topology/model.js';
 import { CopyTracker } from './copies.js';
+import { OverflowLog, limitsReport, resolveLimits, type AnalysisLimits, type Overflow } from './limits.js';
 import { MutableAnalysisFrame, type AnalysisFrame, type Change, type Engine, type EngineOptions } from './types.js';
 
 /** What the pipeline needs of a captured frame (a capture reader's RawFrame fits). */
@@ -33,7 +34,9 @@ export interface InterfaceSummary {
   frames: number;
 }
 
-export interface PipelineOptions extends Partial<EngineOptions> {
+export interface PipelineOptions extends Partial<Omit<EngineOptions, 'limits'>> {
+  /** Caps on the state (limits.ts); unset ones take DEFAULT_LIMITS. Give the engines the same. */
+  limits?: Partial<AnalysisLimits>;
   /** Keep every change for the report (default true). Off, only counts are kept: memory stays flat. */
   keepEvents?: boolean;
   /**
@@ -49,7 +52,11 @@ const LINKTYPE_LINUX_SLL2 = 276;
 export class AnalysisPipeline {
   readonly decoder: FrameDecoder;
   readonly engineOptions: EngineOptions;
-  private copies = new CopyTracker();
+  private copies: CopyTracker;
+  /** The pipeline's own caps hit: events kept, copy window, IPv4 reassembly. */
+  private overflow = new OverflowLog();
+  private fragEvictedSeen = 0;
+  private copiesEvictedSeen = 0;
   private readonly keepEvents: boolean;
   events: Change[] = [];
   /** Count of changes per kind, kept even when events are not. */
@@ -72,10 +79,15 @@ export class AnalysisPipeline {
       topology,
       ageingSeconds: options.ageingSeconds ?? 300,
       vxlanPorts: options.vxlanPorts ?? [4789],
+      limits: resolveLimits(options.limits),
     };
+    const limits = this.engineOptions.limits as AnalysisLimits;
+    this.copies = new CopyTracker(limits.recentFrames);
     this.keepEvents = options.keepEvents ?? true;
     this.captureInterfaces = options.captureInterfaces;
-    this.decoder = decoder ?? new FrameDecoder({ vxlanPorts: this.engineOptions.vxlanPorts });
+    this.decoder = decoder ?? new FrameDecoder({
+      vxlanPorts: this.engineOptions.vxlanPorts, fragmentDatagrams: limits.fragDatagrams, fragmentSeconds: limits.fragSeconds,
+    });
     this.namer = new ReportNamer(topology);
   }
 
@@ -90,10 +102,13 @@ export class AnalysisPipeline {
   clone(): AnalysisPipeline {
     const o = this.engineOptions;
     const c = new AnalysisPipeline(this.engines.map((e) => e.clone()),
-      { ageingSeconds: o.ageingSeconds, vxlanPorts: o.vxlanPorts, keepEvents: this.keepEvents, captureInterfaces: this.captureInterfaces },
+      { ageingSeconds: o.ageingSeconds, vxlanPorts: o.vxlanPorts, keepEvents: this.keepEvents, captureInterfaces: this.captureInterfaces, limits: o.limits },
       o.topology, this.decoder.clone());
     c.namer = this.namer;
     c.copies = this.copies.clone();
+    c.overflow.copyFrom(this.overflow);
+    c.fragEvictedSeen = this.fragEvictedSeen;
+    c.copiesEvictedSeen = this.copiesEvictedSeen;
     c.events = this.events.slice();
     for (const [kind, n] of this.changeCounts) c.changeCounts.set(kind, n);
     c.frames = this.frames;
@@ -109,6 +124,7 @@ export class AnalysisPipeline {
     this.summaryOf(raw.iface, frame.iface).frames++;
     const out = this.scratch;
     if (out.length !== 0) out.length = 0;
+    if (this.decoder.ctx.reassembler.evicted !== this.fragEvictedSeen || this.copies.evicted !== this.copiesEvictedSeen) this.noteEvictions(raw.no, out);
     for (const engine of this.engines) engine.step(frame, out);
     if (out.length > 0) this.keep(out);
     return frame;
@@ -136,10 +152,33 @@ export class AnalysisPipeline {
   }
 
   private keep(changes: Change[]): void {
+    const max = (this.engineOptions.limits as AnalysisLimits).events;
     for (const change of changes) {
       this.changeCounts.set(change.kind, (this.changeCounts.get(change.kind) ?? 0) + 1);
-      if (this.keepEvents) this.events.push(change);
+      if (!this.keepEvents) continue;
+      if (this.events.length < max) this.events.push(change);
+      else this.overflow.hit('events', null, max, 'refused', change.frame, 'changes kept for the report', null);
     }
+  }
+
+  /** Tables that drop their oldest entry when full: counted (and reported once) when they did. */
+  private noteEvictions(no: number, out: Change[]): void {
+    const limits = this.engineOptions.limits as AnalysisLimits;
+    const frag = this.decoder.ctx.reassembler.evicted;
+    for (; this.fragEvictedSeen < frag; this.fragEvictedSeen++) {
+      this.overflow.hit('frag', null, limits.fragDatagrams, 'evicted', no, 'IPv4 datagrams waiting for fragments', out);
+    }
+    const copies = this.copies.evicted;
+    for (; this.copiesEvictedSeen < copies; this.copiesEvictedSeen++) {
+      this.overflow.hit('recent', 'copy recognition', limits.recentFrames, 'evicted', no, 'frames within the copy window', out);
+    }
+  }
+
+  /** Every table that reached its cap: the pipeline's and the engines'. */
+  overflows(): Overflow[] {
+    const all = this.overflow.list();
+    for (const engine of this.engines) for (const o of engine.overflows?.() ?? []) all.push(o);
+    return all;
   }
 
   /** The changes the last push() (or finish()) caused; valid until the next one. */
@@ -196,6 +235,8 @@ export class AnalysisPipeline {
     out.interfaces = [...this.interfaces.values()].map((i) => ({ name: i.name, linktype: i.linktype, frames: i.frames }));
     for (const engine of this.engines) out[engine.name] = engine.report();
     out.events = this.events as unknown as JsonValue;
+    const overflows = this.overflows();
+    if (overflows.length > 0) out.limits = limitsReport(this.engineOptions.limits as AnalysisLimits, overflows);
     this.namer.annotate(out);
     return out;
   }

@@ -8,6 +8,7 @@
 
 import { LayerList, type JsonValue } from '../decode/index.js';
 import type { Topology } from '../topology/model.js';
+import type { AnalysisLimits, Overflow } from './limits.js';
 
 /** How this frame relates to other captured copies of the same frame (see copies.ts). */
 export interface CopyInfo {
@@ -67,6 +68,8 @@ export interface EngineOptions {
   readonly ageingSeconds: number;
   /** UDP ports decoded as VXLAN. */
   readonly vxlanPorts: readonly number[];
+  /** Caps on the tables (limits.ts); DEFAULT_LIMITS when absent. */
+  readonly limits?: AnalysisLimits;
 }
 
 export interface Engine {
@@ -79,4 +82,6 @@ export interface Engine {
   report(): JsonValue;
   /** An independent copy of the engine and its state (replay checkpoints). */
   clone(): Engine;
+  /** The tables that reached their cap (limits.ts), for the report's `limits` section. */
+  overflows?(): readonly Overflow[];
 }

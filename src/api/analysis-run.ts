@@ -7,6 +7,7 @@ import { TimeOrderedSource } from '../capture/reorder.js';
 import type { RawFrame, ReadIssue } from '../capture/types.js';
 import { AnalysisPipeline, type PipelineOptions } from '../analysis/pipeline.js';
 import type { AnalysisFrame, Change, Engine, EngineOptions } from '../analysis/types.js';
+import { resolveLimits } from '../analysis/limits.js';
 import { parseTopologyFile } from '../topology/detect.js';
 import { Topology } from '../topology/model.js';
 
@@ -45,6 +46,7 @@ export function runAnalysis(
     topology,
     ageingSeconds: options.ageingSeconds ?? 300,
     vxlanPorts: options.vxlanPorts ?? [4789],
+    limits: resolveLimits(options.limits),
   };
   const source = new TimeOrderedSource(openCaptures(files));
   const pipeline = new AnalysisPipeline(makeEngines(engineOptions), { ...options, captureInterfaces: source.interfaces }, topology);

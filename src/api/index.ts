@@ -8,6 +8,7 @@
 // a process warning), never dropped.
 
 import { createEngines } from '../analysis/engines.js';
+import { resolveLimits, type AnalysisLimits } from '../analysis/limits.js';
 import { openCaptures } from '../capture/open.js';
 import type { ReadIssue } from '../capture/types.js';
 import { ReplayCursor, type StepFrame } from '../replay/cursor.js';
@@ -20,6 +21,7 @@ import { CaptureFrames, type CaptureFrame } from './capture-frames.js';
 export type * from './report-types.js';
 export type { CaptureFrame, StepFrame, ReadIssue };
 export type { CaptureFrames };
+export type { AnalysisLimits };
 
 /** A file that cannot be read as a capture at all (not pcap/pcapng, header unusable). */
 export class CaptureError extends Error {
@@ -36,6 +38,8 @@ export interface AnalysisOptions {
   vxlanPorts?: readonly number[];
   /** Bridge FDB ageing time in seconds (default 300). */
   ageingSeconds?: number;
+  /** Caps on the analysis tables (see AnalysisLimits; unset ones keep their default). A full table is listed in the report's `limits`. */
+  limits?: Partial<AnalysisLimits>;
   /** Damage the readers worked around (a record cut short...); default: process.emitWarning. */
   onReadIssue?: (issue: ReadIssue, file: string) => void;
 }
@@ -59,7 +63,7 @@ function checkIssues(files: readonly string[], issues: readonly ReadIssue[], opt
 }
 
 function engineOptions(options: AnalysisOptions) {
-  return { vxlanPorts: [4789, ...(options.vxlanPorts ?? [])], ageingSeconds: options.ageingSeconds ?? 300 };
+  return { vxlanPorts: [4789, ...(options.vxlanPorts ?? [])], ageingSeconds: options.ageingSeconds ?? 300, limits: resolveLimits(options.limits) };
 }
 
 /** The frames of one or more captures (merged by time), decoded; iterate with for..of or for await. */

@@ -124,6 +124,30 @@ export type OverlayReport = {
 /** One change an engine made: `kind` is namespaced ('fdb.learn', 'arp.new', 'nat.new', ...). */
 export type ChangeEvent = { frame: number; kind: string; [key: string]: JsonValue };
 
+/** A table that reached its cap (src/analysis/limits.ts): reported once, then counted. */
+export type OverflowReport = {
+  /** The limit's short name: 'fdb', 'neigh', 'conntrack', 'nat-history', 'vni', 'overlay-fdb', 'tunnels', 'frag', 'events', 'recent'. */
+  table: string;
+  /** Which one: 'bridge docker0', 'VNI 42', ... (null for the engine's only table). */
+  name: string | null;
+  limit: number;
+  firstFrame: number;
+  /** Entries refused, connections dropped, or old entries evicted. */
+  count: number;
+  action: 'refused' | 'dropped' | 'evicted';
+  message: string;
+};
+
+/** The caps in force and the tables that reached them (present only when one did). */
+export type LimitsReport = {
+  caps: {
+    fdbEntries: number; interfaces: number; neighEntries: number; natConnections: number; natHistory: number; overlayVnis: number;
+    overlayFdbEntries: number; overlayTunnels: number; fragDatagrams: number; fragSeconds: number; events: number;
+    recentFrames: number; housekeepingMacs: number;
+  };
+  overflows: OverflowReport[];
+};
+
 export type AnalysisReport = {
   frames: number;
   interfaces: { name: string | null; linktype: number; frames: number }[];
@@ -138,4 +162,6 @@ export type AnalysisReport = {
   departures?: Departure[];
   /** `analyze -Y`: the filter and how many frames matched (the events are theirs). */
   filter?: { text: string; frames: number };
+  /** Tables that reached their cap (absent when none did). */
+  limits?: LimitsReport;
 };

@@ -11,6 +11,7 @@
 import { createEngines } from '../analysis/engines.js';
 import { FrameExporter } from '../capture/export-writer.js';
 import type { Change } from '../analysis/types.js';
+import type { AnalysisLimits } from '../analysis/limits.js';
 import { MutableFilterFrame, safeText, type JsonValue } from '../decode/index.js';
 import { containerNames } from '../topology/container-names.js';
 import { loadTopology, runAnalysis } from '../api/analysis-run.js';
@@ -35,6 +36,8 @@ export interface AnalyzeCommandOptions {
   write?: string;
   /** Display filter: the frames whose changes are listed and written. */
   filter?: string;
+  /** Caps on the analysis tables (`--limit`). */
+  limits?: Partial<AnalysisLimits>;
 }
 
 export function runAnalyze(files: string[], options: AnalyzeCommandOptions, out: LineWriter, err: LineWriter): number {
@@ -57,6 +60,7 @@ export function runAnalyze(files: string[], options: AnalyzeCommandOptions, out:
       vxlanPorts: [4789, ...options.vxlanPorts],
       ageingSeconds: options.ageingSeconds,
       count: options.count ?? 0,
+      limits: options.limits,
       keepEvents: !ndjson,
       eachFrame: exporter === null && !ndjson && filter === null ? undefined : (raw, frame, changes) => {
         if (raw !== null && frame !== null && filter !== null) {

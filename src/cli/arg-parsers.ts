@@ -2,6 +2,7 @@
 // (and the previous value, for repeatable options); a bad value becomes a one-line error.
 
 import { InvalidArgumentError } from 'commander';
+import { parseLimits, type AnalysisLimits } from '../analysis/limits.js';
 
 /** A UDP port, collected: `--vxlan-port 8472 --vxlan-port 4790`. */
 export function port(value: string, previous: number[]): number[] {
@@ -13,6 +14,15 @@ export function port(value: string, previous: number[]): number[] {
 export function count(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('a frame count is a whole number.');
   return Number(value);
+}
+
+/** `--limit fdb=1000,neigh=64` (repeatable): caps on the analysis tables. */
+export function limits(value: string, previous: Partial<AnalysisLimits> | undefined): Partial<AnalysisLimits> {
+  try {
+    return parseLimits(value, { ...previous });
+  } catch (error) {
+    throw new InvalidArgumentError(`${(error as Error).message}.`);
+  }
 }
 
 /** A repeatable option's values, in order. */

@@ -61,6 +61,11 @@ export function analysisText(report: Obj, showEvents: boolean): string[] {
     out.push(...renderTable('Departures from the topology', ['frame', 'what'],
       (report.departures as unknown as Departure[]).map((d) => [d.frame, d.message])));
   }
+  const limits = (report.limits ?? {}) as Obj;
+  if (list(limits.overflows).length > 0) {
+    out.push(...renderTable('Limits reached', ['table', 'limit', 'first frame', 'count', 'what'],
+      list(limits.overflows).map((o) => [o.table, o.limit, o.firstFrame, `${o.count} ${o.action}`, o.message])));
+  }
   const events = list(report.events);
   const counts = new Map<string, number>();
   for (const e of events) counts.set(String(e.kind), (counts.get(String(e.kind)) ?? 0) + 1);

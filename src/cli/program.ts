@@ -6,7 +6,8 @@ import { runAnalyze } from './analyze-command.js';
 import { runCheck } from './check-command.js';
 import { registerCaptureCommands } from './capture-command.js';
 import { registerInjectCommand } from './inject-command.js';
-import { collect, count, port, seconds, TOPOLOGY_HELP } from './arg-parsers.js';
+import { collect, count, limits, port, seconds, TOPOLOGY_HELP } from './arg-parsers.js';
+import type { AnalysisLimits } from '../analysis/limits.js';
 import { runDecode, DEFAULT_VXLAN_PORT } from './decode-command.js';
 import { runDiff } from './diff-command.js';
 import { registerOpenCommand } from './open-command.js';
@@ -56,12 +57,13 @@ export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: n
     .option('--vxlan-port <port>', `also decode this UDP port as VXLAN (always ${DEFAULT_VXLAN_PORT}; repeatable)`, port, [])
     .option('--ageing <seconds>', 'bridge FDB ageing time', seconds, 300)
     .option('-c, --count <n>', 'analyse only the first n frames (in time order)', count, 0)
+    .option('--limit <name=n,...>', 'cap a table (repeatable): fdb, interfaces, neigh, conntrack, nat-history, vni, overlay-fdb, tunnels, frag, frag-time, events, recent, housekeeping-macs; a full table is reported', limits)
     .option('-Y, --display-filter <filter>', 'list (and write with -w) only the frames that match, and their changes; the tables still come from every frame, as the kernel saw them all')
     .option('-w, --write <file>', 'also write the analysed frames to this file (.pcap: classic pcap; else pcapng, keeping interfaces and names)')
-    .action((files: string[], opts: { topology: string[]; json: boolean; ndjson: boolean; events: boolean; vxlanPort: number[]; ageing: number; count: number; write?: string; displayFilter?: string }) => {
+    .action((files: string[], opts: { topology: string[]; json: boolean; ndjson: boolean; events: boolean; vxlanPort: number[]; ageing: number; count: number; write?: string; displayFilter?: string; limit?: Partial<AnalysisLimits> }) => {
       setExit(runAnalyze(files, {
         json: opts.json, ndjson: opts.ndjson, events: opts.events, topology: opts.topology, vxlanPorts: opts.vxlanPort, ageingSeconds: opts.ageing,
-        count: opts.count, write: opts.write, filter: opts.displayFilter,
+        count: opts.count, write: opts.write, filter: opts.displayFilter, limits: opts.limit,
       }, out, err));
     });
   program

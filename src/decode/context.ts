@@ -84,6 +84,10 @@ export interface DecodeOptions {
   dnsPorts?: readonly number[];
   /** Verify IPv4 header checksums (default true). */
   verifyChecksums?: boolean;
+  /** IPv4 datagrams reassembled at once (default MAX_PENDING); the oldest is evicted for a new one. */
+  fragmentDatagrams?: number;
+  /** Seconds of capture time a datagram waits for its fragments (default 30, Linux's ipfrag_time). */
+  fragmentSeconds?: number;
 }
 
 export class DecodeContext {
@@ -135,7 +139,7 @@ export class DecodeContext {
   readonly icmpv6 = new Pool(() => new Icmpv6Layer(), this.clock);
   readonly dns = new Pool(() => new DnsLayer(), this.clock);
 
-  constructor(options: DecodeOptions = {}, reassembler = new Ipv4Reassembler()) {
+  constructor(options: DecodeOptions = {}, reassembler = new Ipv4Reassembler(options.fragmentDatagrams, options.fragmentSeconds)) {
     this.reassembler = reassembler;
     for (const p of options.dnsPorts ?? [53, 5353, 5355]) this.udpPorts[p] = Next.Dns;
     this.udpPorts[GENEVE_PORT] = Next.Geneve;

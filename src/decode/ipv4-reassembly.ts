@@ -22,6 +22,11 @@ export type ReassemblyState = Reassembly;
 const NO_ANOMALIES: readonly string[] = [];
 
 export class Ipv4Reassembler {
+  /** Datagrams dropped (oldest first) to make room for a new one beyond maxPending. */
+  evicted = 0;
+  /** Datagrams dropped because their fragments did not all arrive within expirySeconds. */
+  expired = 0;
+
   private readonly pending = new DatagramTable();
   private readonly spare: Datagram[] = [];
   /** The datagram completed last: recycled on the next call (its bytes are the payload until then). */
@@ -39,6 +44,9 @@ export class Ipv4Reassembler {
   /** After Dropped: why, as a sentence. */
   dropReason = '';
 
+  /** `maxPending` datagrams at most (the oldest key is evicted for a new one); each waits `expirySeconds`. */
+  constructor(readonly maxPending = MAX_PENDING, readonly expirySeconds = EXPIRY_SECONDS) {}
+
   get size(): number {
     return this.pending.size;
   }
@@ -55,7 +63,9 @@ export class Ipv4Reassembler {
    * bytes fragments covered are kept, packed (see Datagram); spare buffers are not shared.
    */
   clone(): Ipv4Reassembler {
-    const copy = new Ipv4Reassembler();
+    const copy = new Ipv4Reassembler(this.maxPending, this.expirySeconds);
+    copy.evicted = this.evicted;
+    copy.expired = this.expired;
     for (const d of this.pending.all()) copy.pending.insert(d.copy());
     copy.oldestSec = this.oldestSec;
     return copy;
@@ -110,7 +120,7 @@ export class Ipv4Reassembler {
   }
 
   private create(f: FragmentId, nowSec: number): Datagram {
-    if (this.pending.size >= MAX_PENDING) this.recycleChain(this.pending.removeOldestKey());
+    if (this.pending.size >= this.maxPending) this.evicted += this.recycleChain(this.pending.removeOldestKey());
     const entry = this.spare.pop() ?? new Datagram();
     entry.reset(f, nowSec);
     if (this.pending.size === 0 || nowSec < this.oldestSec) this.oldestSec = nowSec;
@@ -129,20 +139,24 @@ export class Ipv4Reassembler {
    * expiry (keys are in arrival order, roughly time order).
    */
   private expire(nowSec: number): void {
-    if (this.pending.size === 0 || nowSec - this.oldestSec <= EXPIRY_SECONDS) return;
-    for (let d = this.pending.oldestDatagram(); d !== null && nowSec - d.firstSeenSec > EXPIRY_SECONDS; d = this.pending.oldestDatagram()) {
-      this.recycleChain(this.pending.removeOldestKey());
+    const expiry = this.expirySeconds;
+    if (this.pending.size === 0 || nowSec - this.oldestSec <= expiry) return;
+    for (let d = this.pending.oldestDatagram(); d !== null && nowSec - d.firstSeenSec > expiry; d = this.pending.oldestDatagram()) {
+      this.expired += this.recycleChain(this.pending.removeOldestKey());
     }
     this.oldestSec = this.pending.earliestFirstSeen();
   }
 
-  private recycleChain(first: Datagram | null): void {
-    for (let d = first; d !== null;) {
+  /** Returns the datagrams to the spares; how many there were. */
+  private recycleChain(first: Datagram | null): number {
+    let n = 0;
+    for (let d = first; d !== null; n++) {
       const next: Datagram | null = d.sameKey;
       d.sameKey = null;
       this.spare.push(d);
       d = next;
     }
+    return n;
   }
 }
 

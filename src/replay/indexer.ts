@@ -5,6 +5,7 @@
 // Indexing runs in slices (`advance(n)`), so a UI can show the first screen while the rest
 // of a large capture is still being indexed.
 
+import { resolveLimits } from '../analysis/limits.js';
 import { AnalysisPipeline, type PipelineOptions } from '../analysis/pipeline.js';
 import type { Engine, EngineOptions } from '../analysis/types.js';
 import { InterfaceRegistry } from '../capture/interfaces.js';
@@ -63,6 +64,7 @@ export class ReplayIndex {
       topology,
       ageingSeconds: options.ageingSeconds ?? 300,
       vxlanPorts: options.vxlanPorts ?? [4789],
+      limits: resolveLimits(options.limits),
     };
     if (options.follow === true) {
       if (files.length !== 1) throw new RangeError('Follow mode reads exactly one file.');
