@@ -54,11 +54,11 @@ export interface AnalyzeOptions extends AnalysisOptions {
 const list = (files: string | readonly string[]): string[] => (typeof files === 'string' ? [files] : [...files]);
 
 function checkIssues(files: readonly string[], issues: readonly ReadIssue[], options: AnalysisOptions): void {
-  const fatal = issues.filter((i) => i.kind === 'bad-header');
+  const fatal = issues.filter((i) => i.unusable === true);
   if (fatal.length > 0) {
     throw new CaptureError(fatal.map((i) => `${files[i.fileIndex]}: ${i.message}`).join(' '), issues);
   }
-  const tell = options.onReadIssue ?? ((issue: ReadIssue, file: string) => process.emitWarning(`${file}: at byte ${issue.offset}: ${issue.message}`, 'DocksharkReadWarning'));
+  const tell = options.onReadIssue ?? ((issue: ReadIssue, file: string) => process.emitWarning(`${file}: at byte ${issue.offset} (${issue.blockType}): ${issue.message} Rule: ${issue.rule}.`, 'DocksharkReadWarning'));
   for (const issue of issues) tell(issue, files[issue.fileIndex]);
 }
 

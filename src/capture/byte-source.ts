@@ -14,13 +14,27 @@
 import * as fs from 'node:fs';
 
 export const DEFAULT_CHUNK_BYTES = 1 << 20;
-/** The largest accepted record (256 MiB of packet data) plus room for its header and options. */
-export const MAX_WINDOW_BYTES = 256 * 1024 * 1024 + 1024 * 1024;
+/**
+ * The largest frame accepted by default, in bytes: Wireshark's WTAP_MAX_PACKET_SIZE_STANDARD.
+ * A record claiming more is damage (its length cannot be trusted), whatever the snaplen says.
+ */
+export const DEFAULT_MAX_FRAME_BYTES = 262144;
+/** Room beside the frame data in a window: a pcapng block's fixed fields and options. */
+export const BLOCK_OVERHEAD_BYTES = 1024 * 1024;
+/** Room for the largest pcap record header (24 bytes, the "modified" format), rounded up. */
+const RECORD_HEADER_ROOM_BYTES = 64;
+/** The window cap with the default frame size: a length field can never make us allocate more. */
+export const MAX_WINDOW_BYTES = DEFAULT_MAX_FRAME_BYTES + BLOCK_OVERHEAD_BYTES;
 
 export interface ByteSourceOptions {
   /** Initial window size in bytes (default 1 MiB). */
   readonly chunkBytes?: number;
-  /** Hard cap on the window size in bytes (default MAX_WINDOW_BYTES). */
+  /** Largest frame (captured bytes) a reader accepts (default DEFAULT_MAX_FRAME_BYTES, 256 KiB). */
+  readonly maxFrameBytes?: number;
+  /**
+   * Hard cap on the window size in bytes (default: maxFrameBytes + BLOCK_OVERHEAD_BYTES, and
+   * at least chunkBytes). Larger blocks that need not be parsed are skipped without buffering.
+   */
   readonly maxWindowBytes?: number;
 }
 
@@ -43,6 +57,8 @@ export class ByteSource {
   /** Largest window size used so far, in bytes. */
   peakWindowBytes: number;
   readonly maxWindowBytes: number;
+  /** Largest frame (captured bytes) the readers accept, in bytes. */
+  readonly maxFrameBytes: number;
   readonly path: string;
   private readonly fd: number;
   private readonly ownsFd: boolean;
@@ -58,7 +74,12 @@ export class ByteSource {
     this.fd = fd;
     this.ownsFd = ownsFd;
     this.path = path;
-    this.maxWindowBytes = options.maxWindowBytes ?? MAX_WINDOW_BYTES;
+    const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.maxWindowBytes = options.maxWindowBytes
+      ?? Math.max(options.chunkBytes ?? DEFAULT_CHUNK_BYTES, maxFrameBytes + BLOCK_OVERHEAD_BYTES);
+    // A record the readers accept must fit the window with its header (24 bytes at most), or
+    // ensure() would throw: a small explicit window lowers the frame size with it.
+    this.maxFrameBytes = Math.max(0, Math.min(maxFrameBytes, this.maxWindowBytes - RECORD_HEADER_ROOM_BYTES));
     const chunkBytes = Math.min(options.chunkBytes ?? DEFAULT_CHUNK_BYTES, this.maxWindowBytes);
     this.bytes = new Uint8Array(chunkBytes);
     this.view = new DataView(this.bytes.buffer);
@@ -169,7 +190,7 @@ export class ByteSource {
           continue;
         }
         if (code === 'EOF') return 0; // Windows pipes report their end this way
-        throw new Error(`Reading "${this.path}" failed: ${(error as Error).message}.`, { cause: error });
+        throw new CaptureOpenError(`Reading "${this.path}" failed: ${(error as Error).message}.`, code, error);
       }
     }
   }
@@ -191,11 +212,30 @@ function openDescriptor(path: string): { fd: number; ownsFd: boolean } {
   try {
     fd = fs.openSync(path, 'r');
   } catch (error) {
-    throw new Error(`Cannot open capture file "${path}": ${(error as Error).message}.`, { cause: error });
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CaptureOpenError(`Cannot open capture file "${path}": ${OPEN_FAILURES[code ?? ''] ?? (error as Error).message}.`, code, error);
   }
   if (fs.fstatSync(fd).isDirectory()) {
     fs.closeSync(fd);
-    throw new Error(`Cannot read capture file "${path}": it is a directory.`);
+    throw new CaptureOpenError(`Cannot read capture file "${path}": it is a directory.`, 'EISDIR');
   }
   return { fd, ownsFd: true };
+}
+
+/** Plain words for the usual reasons a path cannot be opened (Node's message repeats the path). */
+const OPEN_FAILURES: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOTDIR: 'a component of the path is not a directory',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'the name is too long',
+};
+
+/** A capture file that cannot be opened or read (missing, a directory, no permission): unusable input. */
+export class CaptureOpenError extends Error {
+  override readonly name = 'CaptureOpenError';
+  constructor(message: string, readonly code: string | undefined, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+  }
 }

@@ -3,13 +3,18 @@
 // Errors: a path that cannot be opened or read throws an Error (an I/O failure the caller
 // reports). Anything wrong with the *content* (empty file, unknown format, damage) never throws:
 // it becomes a ReadIssue, and an unknown format gives a source with one 'bad-header' issue
-// and no frames, so one bad file among several does not stop the others.
+// (marked `unusable`, its message the one-sentence refusal "not a pcap or pcapng file: starts
+// with 3c 21 44 4f (looks like HTML).") and no frames, so one bad file among several does not
+// stop the others. Length fields never size an allocation beyond `maxFrameBytes` plus block
+// overhead (ByteSourceOptions).
 
 import { ByteSource, type ByteSourceOptions } from './byte-source.js';
 import { InterfaceRegistry } from './interfaces.js';
 import { MergedFrameSource } from './merge.js';
 import { classifyPcapMagic, PcapReader } from './pcap.js';
 import { PCAPNG_SHB_TYPE, PcapngReader } from './pcapng.js';
+import { refusalSentence, SNIFF_BYTES } from './format-sniff.js';
+import { PCAP_FILE_HEADER, Rule } from './spec-rules.js';
 import type { Direction, FrameSource, InterfaceInfo, InterfaceStats, RawFrame, ReadIssue } from './types.js';
 
 export interface OpenOptions extends ByteSourceOptions {
@@ -32,9 +37,10 @@ export function openCapture(
     source.ensure(4);
     const present = source.available;
     if (present < 4) {
+      const head = source.bytes.slice(source.start, source.end);
       source.close();
-      const message =
-        present === 0 ? 'The file is empty.' : `The file is only ${present} bytes long, too short for any capture format.`;
+      const message = present === 0 ? 'not a pcap or pcapng file: it is empty.'
+        : `not a pcap or pcapng file: it is only ${present} byte${present === 1 ? '' : 's'} long (${hexBytes(head)}).`;
       return new UnreadableSource(fileIndex, registry, message);
     }
     const magic = source.view.getUint32(source.start, true);
@@ -44,8 +50,10 @@ export function openCapture(
       reader.following = options.follow === true;
       return reader;
     }
+    source.ensure(Math.min(SNIFF_BYTES, source.maxWindowBytes)); // more of the head, to say what the file looks like
+    const head = source.bytes.slice(source.start, Math.min(source.end, source.start + SNIFF_BYTES));
     source.close();
-    return new UnreadableSource(fileIndex, registry, describeUnknownFormat(source.bytes, source.start));
+    return new UnreadableSource(fileIndex, registry, refusalSentence(head));
   } catch (error) {
     source.close();
     throw error;
@@ -69,15 +77,11 @@ export function openCaptures(paths: readonly string[], options: OpenOptions = {}
   return new MergedFrameSource(sources, registry.interfaces);
 }
 
-function describeUnknownFormat(bytes: Uint8Array, at: number): string {
-  if (bytes[at] === 0x1f && bytes[at + 1] === 0x8b) {
-    return 'The file is gzip-compressed; decompress it first (for example with gunzip).';
-  }
-  const hex = Array.from(bytes.subarray(at, at + 4), (byte) => byte.toString(16).padStart(2, '0')).join(' ');
-  return `The file is neither pcap nor pcapng: it starts with bytes ${hex}, which is no known magic number.`;
+function hexBytes(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join(' ');
 }
 
-/** The source for a file whose format is unknown: one 'bad-header' issue, no frames. */
+/** The source for a file whose format is unknown: one unusable 'bad-header' issue, no frames. */
 class UnreadableSource implements FrameSource {
   readonly issues: readonly ReadIssue[];
   readonly stats: readonly InterfaceStats[] = [];
@@ -88,7 +92,9 @@ class UnreadableSource implements FrameSource {
     private readonly registry: InterfaceRegistry,
     message: string,
   ) {
-    this.issues = [{ kind: 'bad-header', fileIndex, offset: 0, message }];
+    this.issues = [{
+      kind: 'bad-header', fileIndex, offset: 0, frameNumber: 0, blockType: PCAP_FILE_HEADER, rule: Rule.magic, message, unusable: true,
+    }];
   }
 
   get interfaces(): readonly InterfaceInfo[] {

@@ -21,8 +21,13 @@
 // Damage policy:
 // - caplen > origlen: 'bad-record', the record is skipped and reading goes on (its length still
 //   frames the next record).
-// - caplen > max(snaplen, 256 KiB), or > 256 MiB: the length cannot be trusted, so the next record
-//   cannot be found: 'bad-record' and reading stops (tshark stops there too).
+// - caplen > the maximum frame size (ByteSourceOptions.maxFrameBytes, 256 KiB by default, as
+//   Wireshark's WTAP_MAX_PACKET_SIZE_STANDARD): the length cannot be trusted, so the next record
+//   cannot be found: 'bad-record' and reading stops (tshark stops there too). Nothing is allocated
+//   for the claimed length.
+// - snaplen < caplen <= the maximum: 'suspect-record' (once per file), the frame is kept whole.
+// - timestamps going back in time are no damage (the format does not require order): frames
+//   come in file order, and analysis reorders them within its window.
 // - the file ends inside a record: 'truncated-record' with the missing byte count; every frame
 //   before it was returned.
 // - a fractional timestamp of a second or more (seen in fuzzed files) is carried into tsSec, so
@@ -32,6 +37,7 @@ import type { ByteSource } from './byte-source.js';
 import type { CaptureFrame } from './frame.js';
 import type { InterfaceRegistry } from './interfaces.js';
 import { CaptureFileReader } from './reader-base.js';
+import { PCAP_FILE_HEADER, PCAP_RECORD, Rule } from './spec-rules.js';
 
 export const PCAP_MAGIC_MICROSECONDS = 0xa1b2c3d4;
 export const PCAP_MAGIC_NANOSECONDS = 0xa1b23c4d;
@@ -40,9 +46,6 @@ export const PCAP_MAGIC_MODIFIED = 0xa1b2cd34;
 export const PCAP_FILE_HEADER_BYTES = 24;
 const RECORD_HEADER_BYTES = 16;
 const MODIFIED_RECORD_HEADER_BYTES = 24;
-/** Beyond this a caplen larger than the snaplen is taken to be garbage (tshark's limit too). */
-const PLAUSIBLE_CAPLEN_BYTES = 256 * 1024;
-const MAX_CAPLEN_BYTES = 256 * 1024 * 1024;
 
 const LINK_TYPE_MASK = 0x0000ffff;
 const LINK_TYPE_RESERVED_MASK = 0x03ff0000;
@@ -76,7 +79,10 @@ export class PcapReader extends CaptureFileReader {
   /** Fraction units per second: 1e6 or 1e9. */
   private fractionsPerSecond = 1e6;
   private nsPerFraction = 1000;
-  private maxCapLen = PLAUSIBLE_CAPLEN_BYTES;
+  /** 0: unlimited (a snaplen of 0 is written by some tools). */
+  private snapLen = 0;
+  private snapLenWarned = false;
+  protected readonly wholeRecordRule = Rule.pcapRecordWhole;
 
   /** Reads the file header from `source`, which must be at the start of the file. */
   constructor(source: ByteSource, fileIndex: number, registry: InterfaceRegistry) {
@@ -91,6 +97,7 @@ export class PcapReader extends CaptureFileReader {
         'bad-header',
         0,
         `The pcap file header is cut short: ${source.available} of its ${PCAP_FILE_HEADER_BYTES} bytes are present.`,
+        { blockType: PCAP_FILE_HEADER, rule: Rule.pcapHeaderLength, unusable: true },
       );
       return;
     }
@@ -98,7 +105,7 @@ export class PcapReader extends CaptureFileReader {
     const at = source.start;
     const format = classifyPcapMagic(view.getUint32(at, true));
     if (format === null) {
-      this.stop('bad-header', 0, 'The file does not start with a classic pcap magic number.');
+      this.stop('bad-header', 0, 'The file does not start with a classic pcap magic number.', { blockType: PCAP_FILE_HEADER, rule: Rule.magic, unusable: true });
       return;
     }
     const le = format.littleEndian;
@@ -107,7 +114,9 @@ export class PcapReader extends CaptureFileReader {
     const snapLen = view.getUint32(at + 16, le);
     const linkTypeField = view.getUint32(at + 20, le);
     if (major !== 2) {
-      this.stop('bad-header', 4, `The pcap file has version ${major}.${minor}; only version 2.x is supported.`);
+      this.stop('bad-header', 4, `The pcap file has version ${major}.${minor}; only version 2.x is supported.`, {
+        blockType: PCAP_FILE_HEADER, rule: Rule.pcapVersion, unusable: true,
+      });
       return;
     }
     if ((linkTypeField & LINK_TYPE_RESERVED_MASK) !== 0) {
@@ -116,6 +125,7 @@ export class PcapReader extends CaptureFileReader {
         'bad-header',
         20,
         `The pcap link type field has reserved bits set (0x${reserved.toString(16).padStart(8, '0')}), so the file is not usable.`,
+        { blockType: PCAP_FILE_HEADER, rule: Rule.pcapReservedLinkBits, unusable: true },
       );
       return;
     }
@@ -123,7 +133,7 @@ export class PcapReader extends CaptureFileReader {
     this.recordHeaderBytes = format.modified ? MODIFIED_RECORD_HEADER_BYTES : RECORD_HEADER_BYTES;
     this.fractionsPerSecond = format.nanoseconds ? 1e9 : 1e6;
     this.nsPerFraction = format.nanoseconds ? 1 : 1000;
-    this.maxCapLen = Math.min(MAX_CAPLEN_BYTES, Math.max(snapLen, PLAUSIBLE_CAPLEN_BYTES));
+    this.snapLen = snapLen;
     const fcsWords = (linkTypeField & FCS_LENGTH_PRESENT) !== 0 ? linkTypeField >>> 28 : 0;
     const iface = this.registry.add({
       fileIndex: this.fileIndex,
@@ -148,20 +158,21 @@ export class PcapReader extends CaptureFileReader {
     for (;;) {
       if (this.finished) return null;
       if (source.end - source.start < headerBytes && !source.ensure(headerBytes)) {
-        return this.endOfInput(headerBytes, 'a record header');
+        return this.endOfInput(headerBytes, 'a record header', PCAP_RECORD);
       }
       const capLen = source.view.getUint32(source.start + 8, le);
-      if (capLen > this.maxCapLen) {
+      if (capLen > source.maxFrameBytes) {
         const offset = source.fileOffset;
         return this.stop(
           'bad-record',
           offset,
-          `The record at byte offset ${offset} claims ${capLen} captured bytes, more than the ${this.maxCapLen} this file allows, so reading stops there.`,
+          `The record at byte offset ${offset} claims ${capLen} captured bytes, more than the maximum frame size of ${source.maxFrameBytes}, so its length cannot be trusted and reading stops there.`,
+          { blockType: PCAP_RECORD, rule: Rule.pcapCapLenMax },
         );
       }
       const recordBytes = headerBytes + capLen;
       if (source.end - source.start < recordBytes && !source.ensure(recordBytes)) {
-        return this.endOfInput(recordBytes, 'a record');
+        return this.endOfInput(recordBytes, 'a record', PCAP_RECORD);
       }
       const at = source.start;
       const view = source.view;
@@ -173,8 +184,19 @@ export class PcapReader extends CaptureFileReader {
           'bad-record',
           offset,
           `The record at byte offset ${offset} has ${capLen} captured bytes but an original length of only ${origLen}; it is skipped.`,
+          { blockType: PCAP_RECORD, rule: Rule.pcapCapLenOrigLen },
         );
         continue;
+      }
+      if (capLen > this.snapLen && this.snapLen > 0 && !this.snapLenWarned) {
+        this.snapLenWarned = true;
+        const offset = source.windowFileOffset + at;
+        this.report(
+          'suspect-record',
+          offset,
+          `The record at byte offset ${offset} has ${capLen} captured bytes, more than the file's snaplen of ${this.snapLen}; it is kept whole (later records doing the same are not listed).`,
+          { blockType: PCAP_RECORD, rule: Rule.pcapCapLenSnapLen },
+        );
       }
       let seconds = view.getUint32(at, le);
       let fraction = view.getUint32(at + 4, le);

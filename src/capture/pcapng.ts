@@ -20,18 +20,24 @@
 //                   to 4; epb_flags 2 (bits 0-1: 1 inbound, 2 outbound), opt_comment 1
 //   anything else (custom 0x00000BAD / 0x40000BAD, DSB, ...) is skipped by its length.
 //
-// Damage policy: a block length that is not a multiple of 4, below 12, above the window cap or
-// not repeated at the block's end loses the framing, so that is a 'bad-record' and reading stops.
-// A block whose fields do not fit its (well-framed) length, or that names an unknown interface,
-// is reported as 'bad-record' and skipped. An SHB we cannot use stops reading ('bad-header', as
-// tshark does). The file ending inside a block is a 'truncated-record'.
+// Damage policy: a block length that is not a multiple of 4, below 12, or not repeated at the
+// block's end loses the framing, so that is a 'bad-record' and reading stops. A block longer than
+// the window cap (the maximum frame size plus room for options) is never buffered: it is skipped
+// by reading past it, and its trailing length is still checked. A block whose fields do not fit
+// its (well-framed) length, that names an unknown interface, or whose captured length is above the
+// maximum frame size, is reported as 'bad-record' and skipped. An SHB we cannot use stops reading
+// ('bad-header', as tshark does; the file is unusable when it is the first). The file ending
+// inside a block is a 'truncated-record'. Captured length above the interface's snaplen is a
+// 'suspect-record' (reported once, the frame kept). Time going backwards is no damage.
 
 import type { ByteSource } from './byte-source.js';
 import type { CaptureFrame } from './frame.js';
 import type { InterfaceRegistry } from './interfaces.js';
 import { padded32, readInterfaceBlock, readPacketOptions, readStatisticsBlock } from './pcapng-blocks.js';
 import { readNameRecords } from './pcapng-names.js';
-import { CaptureFileReader } from './reader-base.js';
+import { isParsedBlock, PcapngDamageReporter } from './pcapng-damage.js';
+import type { IssuePlace } from './reader-base.js';
+import { pcapngBlockName, Rule } from './spec-rules.js';
 import { TimestampConverter } from './timestamp.js';
 import type { InterfaceInfo } from './types.js';
 
@@ -44,25 +50,20 @@ const SPB_TYPE = 3;
 const NRB_TYPE = 4;
 const ISB_TYPE = 5;
 const EPB_TYPE = 6;
-/** Block types we skip without a word: custom blocks, decryption secrets, systemd journal, Apple process info. */
-const QUIET_SKIP_TYPES = new Set([0x00000bad, 0x40000bad, 0x0000000a, 0x00000009, 0x80000001]);
 
 const BLOCK_HEADER_BYTES = 8;
 const MIN_BLOCK_BYTES = 12;
 const MIN_SHB_BYTES = 28;
 
-export class PcapngReader extends CaptureFileReader {
-  private littleEndian = true;
+export class PcapngReader extends PcapngDamageReporter {
   private section = -1;
   private sectionInterfaces: InterfaceInfo[] = [];
   private converters: TimestampConverter[] = [];
-  private readonly maxBlockBytes: number;
-  private readonly reportedBlockTypes = new Set<number>();
+  private snapLenWarned = false;
 
   /** Reads the first section header from `source`, which must be at the start of the file. */
   constructor(source: ByteSource, fileIndex: number, registry: InterfaceRegistry) {
     super(source, fileIndex, registry);
-    this.maxBlockBytes = source.maxWindowBytes;
     this.readSectionHeader();
   }
 
@@ -71,7 +72,7 @@ export class PcapngReader extends CaptureFileReader {
     for (;;) {
       if (this.finished) return null;
       if (source.end - source.start < BLOCK_HEADER_BYTES && !source.ensure(BLOCK_HEADER_BYTES)) {
-        return this.endOfInput(BLOCK_HEADER_BYTES, 'a block header');
+        return this.endOfInput(BLOCK_HEADER_BYTES, 'a block header', 'block header');
       }
       const le = this.littleEndian;
       const type = source.view.getUint32(source.start, le);
@@ -81,24 +82,29 @@ export class PcapngReader extends CaptureFileReader {
         continue;
       }
       const length = source.view.getUint32(source.start + 4, le);
-      if (length < MIN_BLOCK_BYTES || (length & 3) !== 0 || length > this.maxBlockBytes) {
+      const lengthRule = length < MIN_BLOCK_BYTES ? Rule.blockLengthMinimum
+        : (length & 3) !== 0 ? Rule.blockLengthMultiple
+          : length > this.maxBlockBytes && this.following ? Rule.blockLengthMax : null;
+      if (lengthRule !== null) {
         const offset = source.fileOffset;
         return this.stop(
           'bad-record',
           offset,
           `The block at byte offset ${offset} has an impossible total length of ${length} bytes, so reading stops there.`,
+          { blockType: pcapngBlockName(type), rule: lengthRule },
         );
       }
       if (source.end - source.start < length) {
-        if (length > source.bytes.length && !isParsedBlock(type) && !this.following) {
+        // Never buffered, so a garbage length allocates nothing: skipped, its end still checked.
+        if (length > this.maxBlockBytes || (length > source.bytes.length && !isParsedBlock(type) && !this.following)) {
           this.skipLargeBlock(type, length);
           continue;
         }
-        if (!source.ensure(length)) return this.endOfInput(length, 'a block');
+        if (!source.ensure(length)) return this.endOfInput(length, 'a block', pcapngBlockName(type));
       }
       const at = source.start;
       if (source.view.getUint32(at + length - 4, le) !== length) {
-        return this.stopAtTrailerMismatch(source.windowFileOffset + at, length);
+        return this.stopAtTrailerMismatch(source.windowFileOffset + at, length, type);
       }
       source.start = at + length;
       if (type === EPB_TYPE) {
@@ -121,7 +127,8 @@ export class PcapngReader extends CaptureFileReader {
     const source = this.source;
     const view = source.view;
     const le = this.littleEndian;
-    if (length < 32) return this.skipBlock(at, `a packet block of only ${length} bytes`);
+    const type = enhanced ? EPB_TYPE : PB_TYPE;
+    if (length < 32) return this.skipBlock(at, `a packet block of only ${length} bytes`, type, Rule.fieldsFit);
     const localId = enhanced ? view.getUint32(at + 8, le) : view.getUint16(at + 8, le);
     const capLen = view.getUint32(at + 20, le);
     const origLen = view.getUint32(at + 24, le);
@@ -129,37 +136,48 @@ export class PcapngReader extends CaptureFileReader {
     const optionsAt = dataAt + padded32(capLen);
     const bodyEnd = at + length - 4;
     if (optionsAt > bodyEnd) {
-      return this.skipBlock(at, `a packet block whose ${capLen} captured bytes do not fit its length of ${length}`);
+      return this.skipBlock(at, `a packet block whose ${capLen} captured bytes do not fit its length of ${length}`, type, Rule.fieldsFit);
     }
     if (localId >= this.converters.length) {
-      return this.skipBlock(at, `a packet block for interface ${localId}, which the section does not describe`);
+      const described = this.converters.length === 0 ? 'describes no interface' : `describes interfaces 0 to ${this.converters.length - 1} only`;
+      return this.skipBlock(at, `a packet block for interface ${localId}, but its section ${described}`, type, Rule.interfaceDescribed);
     }
     if (capLen > origLen) {
-      return this.skipBlock(at, `a packet block with ${capLen} captured bytes but an original length of only ${origLen}`);
+      return this.skipBlock(at, `a packet block with ${capLen} captured bytes but an original length of only ${origLen}`, type, Rule.epbCapLenOrigLen);
+    }
+    if (capLen > source.maxFrameBytes) {
+      return this.skipBlock(at, `a packet block with ${capLen} captured bytes, more than the maximum frame size of ${source.maxFrameBytes}`, type, Rule.epbCapLenMax);
     }
     const converter = this.converters[localId];
     converter.convert(view.getUint32(at + 12, le), view.getUint32(at + 16, le));
     const frame = this.frame;
     frame.iface = this.sectionInterfaces[localId];
+    if (capLen > frame.iface.snapLen && frame.iface.snapLen > 0 && !this.snapLenWarned) {
+      this.snapLenWarned = true;
+      const offset = source.windowFileOffset + at;
+      this.report('suspect-record', offset,
+        `The packet block at byte offset ${offset} has ${capLen} captured bytes, more than its interface's snaplen of ${frame.iface.snapLen}; it is kept whole (later blocks doing the same are not listed).`,
+        { blockType: pcapngBlockName(type), rule: Rule.epbCapLenSnapLen });
+    }
     frame.tsSec = converter.sec;
     frame.tsNsec = converter.nsec;
     frame.direction = null;
     frame.comments = null;
     if (optionsAt < bodyEnd) {
       const badOptionAt = readPacketOptions(view, source.bytes, optionsAt, bodyEnd, le, frame);
-      if (badOptionAt >= 0) this.reportBadOption(badOptionAt);
+      if (badOptionAt >= 0) this.reportBadOption(badOptionAt, type);
     }
     return this.emit(at, dataAt, capLen, origLen);
   }
 
   private readSimplePacketBlock(at: number, length: number): boolean {
-    if (length < 16) return this.skipBlock(at, `a simple packet block of only ${length} bytes`);
+    if (length < 16) return this.skipBlock(at, `a simple packet block of only ${length} bytes`, SPB_TYPE, Rule.fieldsFit);
     if (this.converters.length === 0) {
-      return this.skipBlock(at, 'a simple packet block in a section that describes no interface');
+      return this.skipBlock(at, 'a simple packet block in a section that describes no interface', SPB_TYPE, Rule.interfaceDescribed);
     }
     const iface = this.sectionInterfaces[0];
     const origLen = this.source.view.getUint32(at + 8, this.littleEndian);
-    let capLen = Math.min(origLen, length - 16);
+    let capLen = Math.min(origLen, length - 16, this.source.maxFrameBytes);
     if (iface.snapLen > 0 && capLen > iface.snapLen) capLen = iface.snapLen;
     const frame = this.frame;
     frame.iface = iface;
@@ -187,9 +205,11 @@ export class PcapngReader extends CaptureFileReader {
   private readSectionHeader(): boolean {
     const source = this.source;
     const isFirst = this.section < 0;
+    const shb = (rule: string): IssuePlace => ({ blockType: pcapngBlockName(PCAPNG_SHB_TYPE), rule, ...(isFirst ? { unusable: true } : {}) });
     const cutShort = (needed: number): false => {
-      if (isFirst) this.stop('bad-header', 0, 'The pcapng section header block is cut short.');
-      else this.endOfInput(needed, 'a section header block');
+      if (isFirst) {
+        this.stop('bad-header', 0, `The pcapng section header block is cut short: ${source.available} of its ${needed} bytes are present.`, shb(Rule.blockWhole));
+      } else this.endOfInput(needed, 'a section header block', pcapngBlockName(PCAPNG_SHB_TYPE));
       return false;
     };
     if (!source.ensure(12)) return cutShort(12);
@@ -197,26 +217,28 @@ export class PcapngReader extends CaptureFileReader {
     const magic = source.view.getUint32(source.start + 8, true);
     const le = magic === BYTE_ORDER_MAGIC ? true : magic === SWAPPED_BYTE_ORDER_MAGIC ? false : null;
     if (le === null) {
-      this.stop('bad-header', offset, `The section header block at byte offset ${offset} has no valid byte-order magic.`);
+      this.stop('bad-header', offset, `The section header block at byte offset ${offset} has no valid byte-order magic.`, shb(Rule.shbByteOrder));
       return false;
     }
     const length = source.view.getUint32(source.start + 4, le);
     if (length < MIN_SHB_BYTES || (length & 3) !== 0 || length > this.maxBlockBytes) {
-      this.stop('bad-header', offset, `The section header block at byte offset ${offset} has an impossible length of ${length} bytes.`);
+      const rule = length > this.maxBlockBytes ? Rule.blockLengthMax : Rule.shbLength;
+      this.stop('bad-header', offset, `The section header block at byte offset ${offset} has an impossible length of ${length} bytes.`, shb(rule));
       return false;
     }
     if (!source.ensure(length)) return cutShort(length);
     const at = source.start;
     const view = source.view;
     if (view.getUint32(at + length - 4, le) !== length) {
-      this.stopAtTrailerMismatch(offset, length);
+      this.stop('bad-header', offset,
+        `The section header block at byte offset ${offset} does not end with a copy of its length (${length}).`, shb(Rule.blockLengthTrailer));
       return false;
     }
     const major = view.getUint16(at + 12, le);
     const minor = view.getUint16(at + 14, le);
     if (major !== 1 || (minor !== 0 && minor !== 2)) {
       // tshark refuses these too: the layout of everything in the section may differ.
-      this.stop('bad-header', offset, `The pcapng section at byte offset ${offset} has version ${major}.${minor}, which cannot be read.`);
+      this.stop('bad-header', offset, `The pcapng section at byte offset ${offset} has version ${major}.${minor}, which cannot be read.`, shb(Rule.shbVersion));
       return false;
     }
     this.littleEndian = le;
@@ -234,11 +256,11 @@ export class PcapngReader extends CaptureFileReader {
     const bodyEnd = at + length - 4;
     if (type === IDB_TYPE) {
       if (length < 20) {
-        this.skipBlock(at, `an interface description block of only ${length} bytes`);
+        this.skipBlock(at, `an interface description block of only ${length} bytes`, IDB_TYPE, Rule.fieldsFit);
         return;
       }
       const idb = readInterfaceBlock(view, source.bytes, at, bodyEnd, le);
-      if (idb.badOptionAt >= 0) this.reportBadOption(idb.badOptionAt);
+      if (idb.badOptionAt >= 0) this.reportBadOption(idb.badOptionAt, IDB_TYPE);
       const converter = TimestampConverter.fromTsresol(idb.tsresol, idb.tsOffsetSeconds);
       const iface = this.registry.add({
         fileIndex: this.fileIndex,
@@ -256,18 +278,18 @@ export class PcapngReader extends CaptureFileReader {
       this.converters.push(converter);
     } else if (type === NRB_TYPE) {
       const badRecordAt = readNameRecords(view, source.bytes, at + 8, bodyEnd, le, this.names);
-      if (badRecordAt >= 0) this.reportBadOption(badRecordAt);
+      if (badRecordAt >= 0) this.reportBadOption(badRecordAt, NRB_TYPE);
     } else if (type === ISB_TYPE) {
       if (length < 24) {
-        this.skipBlock(at, `an interface statistics block of only ${length} bytes`);
+        this.skipBlock(at, `an interface statistics block of only ${length} bytes`, ISB_TYPE, Rule.fieldsFit);
         return;
       }
       const isb = readStatisticsBlock(view, at, bodyEnd, le);
       if (isb.localId >= this.converters.length) {
-        this.skipBlock(at, `an interface statistics block for interface ${isb.localId}, which the section does not describe`);
+        this.skipBlock(at, `an interface statistics block for interface ${isb.localId}, which the section does not describe`, ISB_TYPE, Rule.interfaceDescribed);
         return;
       }
-      if (isb.badOptionAt >= 0) this.reportBadOption(isb.badOptionAt);
+      if (isb.badOptionAt >= 0) this.reportBadOption(isb.badOptionAt, ISB_TYPE);
       const converter = this.converters[isb.localId];
       converter.convert(isb.timestampHigh, isb.timestampLow);
       this.stats.push({
@@ -278,52 +300,7 @@ export class PcapngReader extends CaptureFileReader {
         dropped: isb.dropped,
       });
     } else {
-      this.noteSkippedType(type, at);
+      this.noteSkippedType(type, source.windowFileOffset + at);
     }
   }
-
-  /** Skips a block bigger than the window without buffering it, then checks its trailing length. */
-  private skipLargeBlock(type: number, length: number): void {
-    const source = this.source;
-    const offset = source.fileOffset;
-    this.noteSkippedType(type, source.start);
-    const skipped = source.discard(length - 4);
-    if (skipped < length - 4 || !source.ensure(4)) {
-      this.stopTruncated(offset, skipped + source.available, length, 'a block');
-    } else if (source.view.getUint32(source.start, this.littleEndian) !== length) {
-      this.stopAtTrailerMismatch(offset, length);
-    } else {
-      source.start += 4;
-    }
-  }
-
-  private noteSkippedType(type: number, at: number): void {
-    if (QUIET_SKIP_TYPES.has(type) || this.reportedBlockTypes.has(type)) return;
-    this.reportedBlockTypes.add(type);
-    const offset = this.source.windowFileOffset + at;
-    this.report('unsupported', offset, `Blocks of type 0x${type.toString(16).padStart(8, '0')} (first at byte offset ${offset}) are not understood and were skipped.`);
-  }
-
-  private skipBlock(at: number, what: string): false {
-    const offset = this.source.windowFileOffset + at;
-    this.report('bad-record', offset, `The file has ${what} at byte offset ${offset}; it is skipped.`);
-    return false;
-  }
-
-  private reportBadOption(at: number): void {
-    const offset = this.source.windowFileOffset + at;
-    this.report('bad-option', offset, `The option at byte offset ${offset} does not fit its block; the rest of the block's options are ignored.`);
-  }
-
-  private stopAtTrailerMismatch(offset: number, length: number): null {
-    return this.stop(
-      'bad-record',
-      offset,
-      `The block at byte offset ${offset} does not end with a copy of its length (${length}), so reading stops there.`,
-    );
-  }
-}
-
-function isParsedBlock(type: number): boolean {
-  return type >= IDB_TYPE && type <= EPB_TYPE;
 }

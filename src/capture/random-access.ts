@@ -8,6 +8,7 @@
 // past its known end.
 
 import * as fs from 'node:fs';
+import { BLOCK_OVERHEAD_BYTES, CaptureOpenError, DEFAULT_MAX_FRAME_BYTES } from './byte-source.js';
 import { padded32, readPacketOptions } from './pcapng-blocks.js';
 import { classifyPcapMagic } from './pcap.js';
 import { PCAPNG_SHB_TYPE } from './pcapng.js';
@@ -57,7 +58,12 @@ export class FrameAtReader {
    * Opens every path. Throws an Error (a whole sentence) when a file cannot be re-read.
    * `chunkBytes` is the read size (tests make it small to cross chunk ends often).
    */
-  constructor(paths: readonly string[], private readonly chunkBytes = CHUNK_BYTES) {
+  constructor(
+    paths: readonly string[],
+    private readonly chunkBytes = CHUNK_BYTES,
+    /** Larger records are refused: a length field never sizes a buffer beyond this (plus block overhead). */
+    private readonly maxFrameBytes = DEFAULT_MAX_FRAME_BYTES,
+  ) {
     try {
       for (const path of paths) this.files.push(openFile(path));
     } catch (error) {
@@ -90,6 +96,7 @@ export class FrameAtReader {
     const at = offset - header.at;
     const capLen = header.view.getUint32(at + 8, file.littleEndian);
     const origLen = header.view.getUint32(at + 12, file.littleEndian);
+    if (capLen > this.maxFrameBytes) return false;
     const whole = this.window(file, offset, file.recordHeaderBytes + capLen);
     if (whole === null) return false;
     into.data = whole.bytes;
@@ -111,6 +118,8 @@ export class FrameAtReader {
     const type = header.view.getUint32(at, le);
     const length = header.view.getUint32(at + 4, le);
     if (type !== EPB_TYPE && type !== SPB_TYPE && type !== PB_TYPE) return false;
+    // The lengths the streaming reader checked, checked again: the file may have changed.
+    if ((length & 3) !== 0 || length < (type === SPB_TYPE ? 16 : 32) || length > this.maxFrameBytes + BLOCK_OVERHEAD_BYTES) return false;
     const block = this.window(file, offset, length);
     if (block === null) return false;
     at = offset - block.at;
@@ -128,6 +137,7 @@ export class FrameAtReader {
       return true;
     }
     const capLen = view.getUint32(at + 20, le);
+    if (capLen > this.maxFrameBytes) return false;
     into.origLen = view.getUint32(at + 24, le);
     into.start = at + 28;
     into.end = at + 28 + capLen;
@@ -190,20 +200,20 @@ function openFile(path: string): OpenFile {
   // ESPIPE ("illegal seek") is what the kernel says of reading a pipe at an offset: an I/O
   // failure the CLI reports in one line, not a bug.
   const unseekable = (what: string) =>
-    Object.assign(new Error(`${what} cannot be re-read frame by frame; save the capture to a file first (tcpdump -w FILE).`), { code: 'ESPIPE' });
+    new CaptureOpenError(`${what} cannot be re-read frame by frame; save the capture to a file first (tcpdump -w FILE).`, 'ESPIPE');
   if (path === '-') throw unseekable('Standard input');
   let stat: fs.Stats;
   try {
     stat = fs.statSync(path);
   } catch (error) {
-    throw new Error(`Cannot open ${path} again to re-read frames: ${(error as Error).message}`, { cause: error });
+    throw new CaptureOpenError(`Cannot open ${path} again to re-read frames: ${(error as Error).message}`, (error as NodeJS.ErrnoException).code, error);
   }
   if (!stat.isFile()) throw unseekable(`${path} is not a regular file, so it`);
   let fd: number;
   try {
     fd = fs.openSync(path, 'r');
   } catch (error) {
-    throw new Error(`Cannot open ${path} again to re-read frames: ${(error as Error).message}`, { cause: error });
+    throw new CaptureOpenError(`Cannot open ${path} again to re-read frames: ${(error as Error).message}`, (error as NodeJS.ErrnoException).code, error);
   }
   const head = new Uint8Array(24);
   const got = fs.readSync(fd, head, 0, 24, 0);

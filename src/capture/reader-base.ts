@@ -3,7 +3,16 @@
 import type { ByteSource } from './byte-source.js';
 import { CaptureFrame } from './frame.js';
 import type { InterfaceRegistry } from './interfaces.js';
+import { Rule } from './spec-rules.js';
 import type { FrameSource, InterfaceInfo, InterfaceStats, ReadIssue, ReadIssueKind } from './types.js';
+
+/** Where an issue lies and which rule it breaks (see ReadIssue). */
+export interface IssuePlace {
+  readonly blockType: string;
+  readonly rule: string;
+  readonly missingBytes?: number;
+  readonly unusable?: boolean;
+}
 
 /** Issues listed per file (plus one saying more were counted); a corrupt file could report one per record. */
 export const MAX_ISSUES_PER_FILE = 1000;
@@ -53,28 +62,38 @@ export abstract class CaptureFileReader implements FrameSource {
     this.source.close();
   }
 
-  protected report(kind: ReadIssueKind, offset: number, message: string, missingBytes?: number): void {
+  protected report(kind: ReadIssueKind, offset: number, message: string, where: IssuePlace): void {
     if (this.issues.length >= MAX_ISSUES_PER_FILE) {
       if (this.suppressedIssues++ === 0) {
         this.issues.push({
           kind,
           fileIndex: this.fileIndex,
           offset,
+          frameNumber: this.frameCount,
+          blockType: where.blockType,
+          rule: Rule.issueLimit,
           message: `This file has more problems than the first ${MAX_ISSUES_PER_FILE} listed; the rest are only counted.`,
         });
       }
       return;
     }
-    const issue: ReadIssue =
-      missingBytes === undefined
-        ? { kind, fileIndex: this.fileIndex, offset, message }
-        : { kind, fileIndex: this.fileIndex, offset, message, missingBytes };
+    const issue: ReadIssue = {
+      kind,
+      fileIndex: this.fileIndex,
+      offset,
+      frameNumber: this.frameCount,
+      blockType: where.blockType,
+      rule: where.rule,
+      message,
+      ...(where.missingBytes === undefined ? {} : { missingBytes: where.missingBytes }),
+      ...(where.unusable === true ? { unusable: true } : {}),
+    };
     this.issues.push(issue);
   }
 
   /** Reports a problem after which nothing more can be read from this file. */
-  protected stop(kind: ReadIssueKind, offset: number, message: string, missingBytes?: number): null {
-    this.report(kind, offset, message, missingBytes);
+  protected stop(kind: ReadIssueKind, offset: number, message: string, where: IssuePlace): null {
+    this.report(kind, offset, message, where);
     this.finished = true;
     return null;
   }
@@ -84,7 +103,7 @@ export abstract class CaptureFileReader implements FrameSource {
    * a clean end when nothing is left, otherwise a 'truncated-record' issue. In follow mode:
    * null, to be read again later (see `following`).
    */
-  protected endOfInput(needed: number, what: string): null {
+  protected endOfInput(needed: number, what: string, blockType: string): null {
     const source = this.source;
     if (this.following) {
       source.resume();
@@ -93,19 +112,22 @@ export abstract class CaptureFileReader implements FrameSource {
     const present = source.end - source.start;
     this.finished = true;
     if (present === 0) return null;
-    return this.stopTruncated(source.fileOffset, present, needed, what);
+    return this.stopTruncated(source.fileOffset, present, needed, what, blockType);
   }
 
   /** The file ends after `present` of the `needed` bytes of the record at `offset`. */
-  protected stopTruncated(offset: number, present: number, needed: number, what: string): null {
+  protected stopTruncated(offset: number, present: number, needed: number, what: string, blockType: string): null {
     const missing = needed - present;
     return this.stop(
       'truncated-record',
       offset,
       `The file ends inside ${what} at byte offset ${offset}: ${present} of its ${needed} bytes are present, ${missing} are missing.`,
-      missing,
+      { blockType, rule: this.wholeRecordRule, missingBytes: missing },
     );
   }
+
+  /** The rule a record cut by the end of the file breaks, in this format's words. */
+  protected abstract readonly wholeRecordRule: string;
 
   protected nextFrameNumber(): number {
     return ++this.frameCount;

@@ -83,18 +83,35 @@ export type ReadIssueKind =
   | 'bad-record' // a record's length fields are impossible: the record is skipped, and reading stops there when its length cannot be trusted
   | 'bad-header' // the file header / SHB is not usable
   | 'unsupported' // something we skip (unknown block type, unknown link type)
-  | 'bad-option'; // a pcapng option that does not fit its block
+  | 'bad-option' // a pcapng option that does not fit its block
+  | 'suspect-record'; // a record breaks a rule but is still read and kept (caplen > snaplen)
 
 export interface ReadIssue {
   readonly kind: ReadIssueKind;
   readonly fileIndex: number;
   /** Byte offset in the file where the problem starts. */
   readonly offset: number;
+  /**
+   * Frames of this file read before the problem (the problem is at or after frame N of the
+   * file; 0: before its first frame). Counted per file, not in the merged numbering.
+   */
+  readonly frameNumber: number;
+  /** What holds the problem: "Enhanced Packet Block (0x00000006)", "record", "file header"... */
+  readonly blockType: string;
+  /** The rule broken, citing the format's specification: "block total length must be a multiple of 4 (pcapng §3.1)". */
+  readonly rule: string;
   /** A whole sentence. */
   readonly message: string;
+  /** True when nothing at all can be read from the file (wrong magic, empty, header unusable): the file is refused. */
+  readonly unusable?: boolean;
   /** For 'truncated-record': how many bytes of the cut record are missing (at least this many
    * when the record's own length is unknown because its header is cut). */
   readonly missingBytes?: number;
+}
+
+/** True when some file could not be opened as a capture at all (the CLI exits 2). */
+export function hasUnusableFile(issues: readonly ReadIssue[]): boolean {
+  return issues.some((issue) => issue.unusable === true);
 }
 
 /** Statistics reported by a pcapng Interface Statistics Block. */

@@ -16,7 +16,7 @@ import { MutableFilterFrame, safeText, type JsonValue } from '../decode/index.js
 import { containerNames } from '../topology/container-names.js';
 import { loadTopology, runAnalysis } from '../api/analysis-run.js';
 import { compileFilterOption, frameMatches } from './filter-option.js';
-import { reportReadIssues } from './decode-command.js';
+import { readExitStatus, reportReadIssues } from './read-issues.js';
 import { reportForOutput } from '../api/report.js';
 import { analysisText } from './format-analysis.js';
 import { terminalSafeJson } from './format-frame.js';
@@ -93,5 +93,5 @@ export function runAnalyze(files: string[], options: AnalyzeCommandOptions, out:
     err.line(`dockshark: ${run.lateFrames} frames arrived later than the 1 s reordering window and were analysed out of time order.`);
   }
   err.flush();
-  return run.readIssues.some((i) => i.kind === 'bad-header') ? 1 : 0;
+  return readExitStatus(run.readIssues);
 }

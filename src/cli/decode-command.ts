@@ -9,13 +9,13 @@ import { AnalysisPipeline } from '../analysis/pipeline.js';
 import { FrameExporter } from '../capture/export-writer.js';
 import { openCaptures } from '../capture/open.js';
 import { TimeOrderedSource } from '../capture/reorder.js';
-import type { ReadIssue } from '../capture/types.js';
 import { FrameDecoder, MutableFilterFrame, safeText, type DecodedFrame } from '../decode/index.js';
 import { containerNames } from '../topology/container-names.js';
 import { loadTopology } from '../api/analysis-run.js';
 import { compileFilterOption, frameMatches } from './filter-option.js';
 import { frameNdjson, writeFrameText } from './format-frame.js';
 import { LineWriter } from './output.js';
+import { readExitStatus, reportReadIssues } from './read-issues.js';
 
 export interface DecodeCommandOptions {
   ndjson: boolean;
@@ -78,12 +78,7 @@ export function runDecode(files: string[], options: DecodeCommandOptions, out: L
   else if (filter !== null && !options.ndjson) err.line(`dockshark: ${shown} of ${frames} frames match the filter.`);
   reportReadIssues(files, source.issues, err);
   err.flush();
-  return source.issues.some((i) => i.kind === 'bad-header') ? 1 : 0;
+  return readExitStatus(source.issues);
 }
 
-export function reportReadIssues(files: string[], issues: readonly ReadIssue[], err: LineWriter): void {
-  for (const issue of issues) {
-    const name = files[issue.fileIndex] === '-' ? 'standard input' : files[issue.fileIndex];
-    err.line(safeText(`dockshark: ${name}: at byte ${issue.offset}: ${issue.message}`));
-  }
-}
+export { reportReadIssues } from './read-issues.js';

@@ -13,6 +13,7 @@ import { compareRuns } from '../verify/compare/compare.js';
 import { DIFF_PRESET } from '../verify/compare/options.js';
 import { NOUNS } from '../verify/compare/tables.js';
 import { analyseSide } from './diff-run.js';
+import { readExitStatus, reportReadIssues } from './read-issues.js';
 import { LineWriter } from './output.js';
 import { parseSimTopology } from '../simulate/spec-parse.js';
 import { runSimulate } from './simulate-command.js';
@@ -79,6 +80,12 @@ export function runDiff(observed: string, expected: string, options: DiffCommand
   } else {
     wanted = analyseSide(files(expected), ports);
   }
+  // Problems with the files are said; an unusable one means there is nothing to compare.
+  reportReadIssues(files(observed), seen.readIssues, err);
+  if (!isTopology(expected)) reportReadIssues(files(expected), wanted.readIssues, err);
+  err.flush();
+  const unusable = Math.max(readExitStatus(seen.readIssues), readExitStatus(wanted.readIssues));
+  if (unusable !== 0) return unusable;
   const result = compareRuns(wanted, seen, DIFF_PRESET);
   for (const d of result.differences) out.line(safeText(diffLine(d)));
   out.line(`diff: ${result.agree} agree, ${result.differences.length} differ. Ignored: ${IGNORED_FIELDS}; `

@@ -12,12 +12,15 @@ import { openCaptures } from '../capture/open.js';
 import { TimeOrderedSource } from '../capture/reorder.js';
 import { FrameDecoder } from '../decode/index.js';
 import { Topology } from '../topology/model.js';
+import type { ReadIssue } from '../capture/types.js';
 import type { Run } from '../verify/compare/compare.js';
 
 export interface DiffSide extends Run {
   readonly frames: number;
   /** The housekeeping frames left out (`macs`: none, they were never analysed). */
   readonly housekeeping: HousekeepingReport;
+  /** Problems the readers met with the files. */
+  readonly readIssues: readonly ReadIssue[];
 }
 
 export function analyseSide(files: readonly string[], vxlanPorts: readonly number[]): DiffSide {
@@ -38,5 +41,5 @@ export function analyseSide(files: readonly string[], vxlanPorts: readonly numbe
   }
   const report = pipeline.report();
   delete report.events;
-  return { report, changes: [], frames: pipeline.frames, housekeeping: { frames: ignored, macs: [] } };
+  return { report, changes: [], frames: pipeline.frames, housekeeping: { frames: ignored, macs: [] }, readIssues: source.issues };
 }

@@ -7,7 +7,8 @@ import type { Command } from 'commander';
 import { loadTopology } from '../api/analysis-run.js';
 import { collect, count, port, seconds, TOPOLOGY_HELP } from './arg-parsers.js';
 import { runAnalyze } from './analyze-command.js';
-import { reportReadIssues, DEFAULT_VXLAN_PORT } from './decode-command.js';
+import { DEFAULT_VXLAN_PORT } from './decode-command.js';
+import { EXIT_UNUSABLE_INPUT, readExitStatus, reportReadIssues } from './read-issues.js';
 import { safeText } from '../decode/index.js';
 import { positive } from './live-args.js';
 import { runLiveUi, type LiveUiOptions } from './live-ui-command.js';
@@ -73,7 +74,7 @@ export function runOpen(files: string[], options: OpenCommandOptions, out: LineW
   if (files.includes('-')) {
     err.line('dockshark: the UI re-reads frames from their files, so it cannot read standard input; save the capture first (tcpdump -w FILE), or use `dockshark analyze -`.');
     err.flush();
-    return 1;
+    return EXIT_UNUSABLE_INPUT;
   }
   const stdin = uiInput(err);
   if (stdin === null) return 1;
@@ -83,6 +84,7 @@ export function runOpen(files: string[], options: OpenCommandOptions, out: LineW
   loadUi(stdin, (startTui) => startTui(files, sessionOptions, stdin, (issues, error) => {
     if (stdin !== process.stdin) stdin.destroy();
     reportReadIssues(files, issues, err);
+    if (readExitStatus(issues) !== 0) process.exitCode = readExitStatus(issues);
     if (error) {
       err.line(`dockshark: ${safeText(String(error))}`);
       process.exitCode = 1;

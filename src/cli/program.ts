@@ -18,7 +18,8 @@ import { runStats } from './stats-command.js';
 import { runVerify } from './verify-command.js';
 import { LineWriter, PipeClosed } from './output.js';
 import { IGNORABLE, IGNORE_HELP } from '../verify/compare/options.js';
-import { isUsageFailure } from './usage-failure.js';
+import { isCaptureOpenFailure, isUsageFailure } from './usage-failure.js';
+import { EXIT_UNUSABLE_INPUT } from './read-issues.js';
 
 const FILTER_EXAMPLE = '"arp || ip.addr == 172.17.0.0/16", "vxlan.vni == 42 && inner.icmp", "change == fdb.move"';
 
@@ -185,7 +186,8 @@ export function main(argv: string[]): number {
       // The message can quote the file (JSON.parse shows the bytes it stopped at): escape it.
       err.line(`dockshark: ${safeText((e as Error).message)}`);
       err.flush();
-      return 1;
+      // A capture that cannot be opened is unusable input (2); other files (topology...) keep 1.
+      return isCaptureOpenFailure(e) ? EXIT_UNUSABLE_INPUT : 1;
     }
     throw e;
   }

@@ -7,7 +7,7 @@ import { createEngines } from '../analysis/engines.js';
 import { ReplayCursor } from '../replay/cursor.js';
 import { ReplayIndex } from '../replay/indexer.js';
 import { loadTopology } from '../api/analysis-run.js';
-import { reportReadIssues } from './decode-command.js';
+import { readExitStatus, reportReadIssues } from './read-issues.js';
 import { reportForOutput } from '../api/report.js';
 import { analysisText } from './format-analysis.js';
 import { terminalSafeJson } from './format-frame.js';
@@ -49,6 +49,11 @@ export function runReplay(files: string[], options: ReplayCommandOptions, out: L
     // Only the frames up to N are needed: index those, so `--at` on a huge file stays quick.
     if (options.at === null || until !== null) index.indexAll();
     else index.advance(options.at);
+    if (readExitStatus(index.readIssues) !== 0) {
+      reportReadIssues(files, index.readIssues, err);
+      err.flush();
+      return readExitStatus(index.readIssues);
+    }
     const at = options.at ?? (until === null ? index.timeline.length : 0);
     if (at > index.timeline.length) {
       err.line(`dockshark: --at ${at} is past the end: the capture has ${index.timeline.length} frames.`);
@@ -83,5 +88,5 @@ export function runReplay(files: string[], options: ReplayCommandOptions, out: L
   }
   reportReadIssues(files, index.readIssues, err);
   err.flush();
-  return index.readIssues.some((i) => i.kind === 'bad-header') ? 1 : 0;
+  return readExitStatus(index.readIssues);
 }

@@ -6,7 +6,8 @@
 import { basename, resolve } from 'node:path';
 import { safeText, type JsonValue } from '../decode/index.js';
 import { buildSnapshot, snapshotText, type SnapshotOptions } from '../verify/compare/snapshot.js';
-import { reportReadIssues } from './decode-command.js';
+import { hasUnusableFile } from '../capture/types.js';
+import { reportReadIssues } from './read-issues.js';
 import { terminalSafeJsonText } from './format-frame.js';
 import type { LineWriter } from './output.js';
 import { analyseForSnapshot, dockSharkVersion, type SnapshotAnalysis } from './snapshot-run.js';
@@ -41,7 +42,7 @@ export function analyseOrExplain(files: string[], options: SnapshotOptions, topo
     err.line(`dockshark: ${a.analysis.lateFrames} frames arrived later than the 1 s reordering window and were analysed out of time order.`);
   }
   err.flush();
-  return a.analysis.readIssues.some((i) => i.kind === 'bad-header') ? null : a;
+  return hasUnusableFile(a.analysis.readIssues) ? null : a;
 }
 
 export function runSnapshot(files: string[], options: SnapshotCommandOptions, out: LineWriter, err: LineWriter): number {

@@ -11,7 +11,8 @@ import { FrameDecoder, LayerList, MutableFilterFrame, safeText, type FrameFilter
 import { containerNames } from '../topology/container-names.js';
 import { loadTopology } from '../api/analysis-run.js';
 import { compileFilterOption, frameMatches } from './filter-option.js';
-import { DEFAULT_VXLAN_PORT, reportReadIssues } from './decode-command.js';
+import { DEFAULT_VXLAN_PORT } from './decode-command.js';
+import { readExitStatus, reportReadIssues } from './read-issues.js';
 import { terminalSafeJson } from './format-frame.js';
 import { statsText } from './format-stats.js';
 import type { LineWriter } from './output.js';
@@ -103,5 +104,5 @@ export function runStats(files: string[], options: StatsCommandOptions, out: Lin
   out.flush();
   reportReadIssues(files, run.readIssues, err);
   err.flush();
-  return run.readIssues.some((i) => i.kind === 'bad-header') ? 1 : 0;
+  return readExitStatus(run.readIssues);
 }

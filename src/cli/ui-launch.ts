@@ -5,6 +5,8 @@ import { openSync } from 'node:fs';
 import { ReadStream } from 'node:tty';
 import { safeText } from '../decode/index.js';
 import type { LineWriter } from './output.js';
+import { EXIT_UNUSABLE_INPUT } from './read-issues.js';
+import { isCaptureOpenFailure } from './usage-failure.js';
 
 /** The terminal to read keys from (standard input, or /dev/tty when it is redirected); null, said on `err`, without one. */
 export function uiInput(err: LineWriter): NodeJS.ReadStream | ReadStream | null {
@@ -40,7 +42,7 @@ export function loadUi(stdin: NodeJS.ReadStream | ReadStream, run: (startTui: St
     onError();
     err.line(`dockshark: ${safeText(error instanceof Error ? error.message : String(error))}`);
     err.flush();
-    process.exitCode = 1;
+    process.exitCode = isCaptureOpenFailure(error) ? EXIT_UNUSABLE_INPUT : 1;
   });
 }
 

@@ -11,7 +11,7 @@ import type { Finding, VerifiedTable } from '../verify/findings.js';
 import { Sightings } from '../verify/sightings.js';
 import { verify } from '../verify/verify.js';
 import { loadTopology, runAnalysis } from '../api/analysis-run.js';
-import { reportReadIssues } from './decode-command.js';
+import { readExitStatus, reportReadIssues } from './read-issues.js';
 import { terminalSafeJson } from './format-frame.js';
 import type { LineWriter } from './output.js';
 import { renderTable } from './table.js';
@@ -50,6 +50,12 @@ export function runVerify(files: string[], options: VerifyCommandOptions, out: L
     ageingSeconds: options.ageingSeconds,
     keepEvents: false,
   });
+  if (readExitStatus(run.readIssues) !== 0) {
+    // Nothing to compare: an empty table would be reported as disagreeing with the kernel.
+    reportReadIssues(files, run.readIssues, err);
+    err.flush();
+    return readExitStatus(run.readIssues);
+  }
   const report = run.pipeline.report();
   delete report.sightings;
   // Names from everything given: the topology and the kernel's own tables (its FDB names ports).

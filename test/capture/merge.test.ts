@@ -103,9 +103,10 @@ describe('openCaptures: merging files by time', () => {
       ['bad-header', 2],
       ['bad-header', 3],
     ]);
-    expect(result.issues[0].message).toMatch(/neither pcap nor pcapng: it starts with bytes 00 11 22 33/);
-    expect(result.issues[1].message).toBe('The file is empty.');
-    expect(result.issues[2].message).toMatch(/gzip/);
+    expect(result.issues[0].message).toBe('not a pcap or pcapng file: starts with 00 11 22 33.');
+    expect(result.issues[1].message).toBe('not a pcap or pcapng file: it is empty.');
+    expect(result.issues[2].message).toMatch(/looks like gzip-compressed: decompress it first with gunzip/);
+    expect(result.issues.every((i) => i.unusable === true)).toBe(true);
   });
 
   it('throws a whole-sentence Error for a path that cannot be opened', () => {

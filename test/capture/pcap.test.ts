@@ -186,10 +186,12 @@ describe('classic pcap: damaged records', () => {
     expect(result.issues[0].message).toMatch(/262145 captured bytes/);
   });
 
-  it('accepts a caplen above the snaplen when it is at most 256 KiB', () => {
+  it('accepts a caplen above the snaplen when it is at most 256 KiB, saying so once', () => {
     const big = { tsSec: 1, tsNsec: 0, bytes: pattern(200_000, 5) };
-    const result = readBytes(encodePcap([big], { snapLen: 96 }));
-    expect(result.issues).toEqual([]);
+    const result = readBytes(encodePcap([big, big], { snapLen: 96 }));
+    expect(result.frames).toHaveLength(2);
+    expect(result.issues).toMatchObject([{ kind: 'suspect-record', offset: 24, frameNumber: 0, blockType: 'record' }]);
+    expect(result.issues[0].rule).toMatch(/snaplen \(pcap §5\)/);
     expect(Buffer.from(result.frames[0].bytes).equals(big.bytes)).toBe(true);
   });
 

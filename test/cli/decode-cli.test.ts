@@ -86,19 +86,19 @@ describe('dockshark decode', () => {
     const r = runCli(['decode', cut]);
     expect(r.code).toBe(0);
     expect(lines(r.stdout).length).toBe(32);
-    expect(r.stderr).toMatch(/^dockshark: .*cut\.pcap: at byte \d+: .+\n$/);
+    expect(r.stderr).toMatch(/^dockshark: .*cut\.pcap: at byte \d+ after frame 32 \(record\): .+ Rule: .+\n$/);
   });
 
   it('says clearly when a file is missing or is not a capture', () => {
     const missing = runCli(['decode', join(tmp, 'nope.pcap')]);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^dockshark: .*nope\.pcap/);
     const notCapture = join(tmp, 'readme.pcap');
     writeFileSync(notCapture, readFileSync(resolve(repoRoot, 'package.json')));
     const bad = runCli(['decode', notCapture]);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stdout).toBe('');
-    expect(bad.stderr).toMatch(/readme\.pcap: at byte 0: /);
+    expect(bad.stderr).toMatch(/readme\.pcap: not a pcap or pcapng file: starts with 7b 0a 20 20 \(looks like JSON\)\.\n$/);
   });
 
   it('rejects a bad option value with a clear message', () => {

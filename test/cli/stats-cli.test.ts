@@ -55,11 +55,11 @@ describe('dockshark stats', () => {
       const junk = join(dir, 'notes.txt');
       writeFileSync(junk, 'hello\n');
       const bad = runCli(['stats', junk]);
-      expect(bad.code).toBe(1);
+      expect(bad.code).toBe(2);
       expect(bad.stderr.trim().split('\n')).toHaveLength(1);
-      expect(bad.stderr).toContain('neither pcap nor pcapng');
+      expect(bad.stderr).toContain('not a pcap or pcapng file: starts with 68 65 6c 6c (looks like text');
       const missing = runCli(['stats', join(dir, 'absent.pcap')]);
-      expect(missing.code).toBe(1);
+      expect(missing.code).toBe(2);
       expect(missing.stderr).toMatch(/^dockshark: Cannot open capture file .*absent\.pcap.*\n$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

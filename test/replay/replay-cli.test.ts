@@ -25,9 +25,9 @@ test('replay without --at shows the end state; past the end is an error sentence
   expect(past.stderr).toMatch(/^dockshark: --at 100000 is past the end: the capture has \d+ frames\.\n$/);
 });
 
-test('standard input cannot be replayed: one sentence, exit 1, no stack trace', () => {
+test('standard input cannot be replayed: one sentence, exit 2 (unusable input), no stack trace', () => {
   const r = runCli(['replay', '-', '--at', '1'], readFileSync(file));
-  expect(r.code).toBe(1);
+  expect(r.code).toBe(2);
   expect(r.stderr).toBe('dockshark: Standard input cannot be re-read frame by frame; save the capture to a file first (tcpdump -w FILE).\n');
   expect(r.stdout).toBe('');
 });

@@ -1,0 +1,36 @@
+// How the commands that read captures report file problems, and the exit status they give:
+//   2  some input is unusable: a file that is not a capture, empty, cut inside its header, or
+//      that cannot be opened (missing, a directory, no permission); with several files, any one.
+//   0  every file was read, even if partly damaged: what could be read was, and each problem is
+//      a warning on stderr (offset, frame, block type, rule broken).
+// Commands keep their own meanings of 1 (check and diff: a difference; verify: tables disagree).
+
+import { hasUnusableFile, type ReadIssue } from '../capture/types.js';
+import { safeText } from '../decode/index.js';
+import type { LineWriter } from './output.js';
+
+/** Exit status for unusable input. */
+export const EXIT_UNUSABLE_INPUT = 2;
+
+/**
+ * One line per issue on `err`, escaped (the message can quote the file). An unusable file gets
+ * its one-sentence refusal; damage worked around names where it is and the rule it breaks:
+ * `dockshark: FILE: at byte 1234 after frame 32 (Enhanced Packet Block (0x00000006)): MESSAGE Rule: RULE.`
+ */
+export function reportReadIssues(files: readonly string[], issues: readonly ReadIssue[], err: LineWriter): void {
+  for (const issue of issues) err.line(safeText(`dockshark: ${readIssueLine(files, issue)}`));
+}
+
+/** The text of one issue's line, without the `dockshark: ` prefix and unescaped. */
+export function readIssueLine(files: readonly string[], issue: ReadIssue): string {
+  const file = files[issue.fileIndex];
+  const name = file === '-' ? 'standard input' : file;
+  if (issue.unusable === true) return `${name}: ${issue.message}`;
+  const frame = issue.frameNumber === 0 ? 'before frame 1' : `after frame ${issue.frameNumber}`;
+  return `${name}: at byte ${issue.offset} ${frame} (${issue.blockType}): ${issue.message} Rule: ${issue.rule}.`;
+}
+
+/** 2 when some file could not be used at all, else 0. */
+export function readExitStatus(issues: readonly ReadIssue[]): number {
+  return hasUnusableFile(issues) ? EXIT_UNUSABLE_INPUT : 0;
+}
