@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { extensionOf, makeCase } from './cases.mjs';
 import { Checker, HANG_MS, WORKER_LIMITS } from './checker.mjs';
@@ -18,35 +19,44 @@ import { loadSeeds, REPO } from './seeds.mjs';
 const RANGE = 100;
 const PROGRESS_MS = 3000;
 const MEMORY_LIMIT_BYTES = 384 * 2 ** 20;
+/** Cases past the hang limit that are rerun alone after the run to tell a hang from load. */
+const MAX_HANG_CHECKS = 20;
 
-function parseArgs(argv) {
-  const o = { cases: 10000, seed: 1, workers: availableParallelism(), replay: null, minimise: null, json: null, findings: join(REPO, 'fuzz', 'findings'), corpus: true, seedsDir: null, minimiseBudget: 400 };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
-      return argv[++i];
-    };
-    const int = (text) => {
-      if (!/^\d+$/.test(text)) throw new Error(`${a}: "${text}" is not a whole number`);
-      return Number(text);
-    };
-    if (a === '--cases') o.cases = int(value());
-    else if (a === '--seed') o.seed = int(value());
-    else if (a === '--workers') o.workers = Math.max(1, int(value()));
-    else if (a === '--replay') {
-      const m = /^(\d+):(\d+)$/.exec(value());
-      if (m === null) throw new Error('--replay takes SEED:CASE, for example 1:4521');
-      o.replay = { seed: Number(m[1]), caseNo: Number(m[2]) };
-    } else if (a === '--minimise' || a === '--minimize') o.minimise = value();
-    else if (a === '--json') o.json = value();
-    else if (a === '--findings') o.findings = value();
-    else if (a === '--no-corpus') o.corpus = false;
-    else if (a === '--seeds') o.seedsDir = value();
-    else if (a === '--minimise-budget') o.minimiseBudget = int(value());
-    else throw new Error(`unknown option ${a} (options: --cases N --seed S --workers N --replay S:CASE --minimise FILE --json FILE --findings DIR --seeds DIR --no-corpus --minimise-budget N)`);
+/** The command line, parsed by node:util's parseArgs; a sentence on bad input. */
+function parseOptions(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      cases: { type: 'string', default: '10000' },
+      seed: { type: 'string', default: '1' },
+      workers: { type: 'string', default: String(availableParallelism()) },
+      replay: { type: 'string' },
+      minimise: { type: 'string' },
+      minimize: { type: 'string' },
+      json: { type: 'string' },
+      findings: { type: 'string', default: join(REPO, 'fuzz', 'findings') },
+      'no-corpus': { type: 'boolean', default: false },
+      seeds: { type: 'string' },
+      'minimise-budget': { type: 'string', default: '400' },
+    },
+  });
+  const int = (name) => {
+    const text = values[name];
+    if (!/^\d+$/.test(text)) throw new Error(`--${name}: "${text}" is not a whole number`);
+    return Number(text);
+  };
+  let replay = null;
+  if (values.replay !== undefined) {
+    const m = /^(\d+):(\d+)$/.exec(values.replay);
+    if (m === null) throw new Error('--replay takes SEED:CASE, for example 1:4521');
+    replay = { seed: Number(m[1]), caseNo: Number(m[2]) };
   }
-  return o;
+  return {
+    cases: int('cases'), seed: int('seed'), workers: Math.max(1, int('workers')), replay,
+    minimise: values.minimise ?? values.minimize ?? null, json: values.json ?? null, findings: values.findings,
+    corpus: !values['no-corpus'], seedsDir: values.seeds ?? null, minimiseBudget: int('minimise-budget'),
+  };
 }
 
 const describeMutations = (applied) => applied.map((m) => `  ${m.kind}: ${m.detail}`).join('\n');
@@ -95,7 +105,13 @@ async function fuzz(options) {
   let peakRss = process.memoryUsage.rss();
   const workers = new Set();
 
+  const hangs = []; // cases past the limit: confirmed or not after the run (see below)
   const record = (f) => {
+    if (f.kind === 'hang') {
+      hangs.push(f);
+      console.log(`possible hang in case ${options.seed}:${f.caseNo}: ${f.message} (rerun alone after the run)`);
+      return;
+    }
     const sig = signature(f);
     const known = found.get(sig);
     if (known !== undefined) { known.count++; return; }
@@ -182,8 +198,30 @@ async function fuzz(options) {
   const cpuMsPerCase = (cpu.user + cpu.system) / 1000 / Math.max(1, totals.cases);
   rmSync(tmpDir, { recursive: true, force: true });
 
-  // save (and minimise) one input per distinct finding
+  // A case past the hang limit while both cores are busy (other work, a GC) may be fast
+  // alone: each (the first MAX_HANG_CHECKS) is rerun alone, up to three times, and only one
+  // that hangs every time is a hang; the others are listed as slow under load.
   const checker = new Checker();
+  const slowUnderLoad = [];
+  const confirmed = [];
+  for (const f of hangs.slice(0, MAX_HANG_CHECKS)) {
+    const alone = await timeAlone(checker, makeCase(seeds, options.seed, f.caseNo).bytes, f.caseNo);
+    if (alone.kind === 'hang') confirmed.push(f);
+    else {
+      slowUnderLoad.push({ case: `${options.seed}:${f.caseNo}`, aloneMs: Math.round(alone.ms), aloneResult: alone.kind ?? 'passes' });
+      if (alone.kind !== null) record({ ...f, kind: alone.kind, message: alone.message, stack: alone.stack });
+    }
+  }
+  const unchecked = Math.max(0, hangs.length - MAX_HANG_CHECKS);
+  if (confirmed.length > 0 || unchecked > 0) {
+    const first = confirmed[0] ?? hangs[MAX_HANG_CHECKS];
+    findings.push({ ...first, signature: 'hang', count: confirmed.length + unchecked });
+    console.log(`FINDING hang in case ${options.seed}:${first.caseNo}: ${first.message} (${confirmed.length} confirmed alone${unchecked > 0 ? `, ${unchecked} not rerun` : ''})`);
+  }
+  const slowest = makeCase(seeds, options.seed, totals.slowest.caseNo);
+  const slowestAlone = totals.slowest.caseNo < 0 ? null : await timeAlone(checker, slowest.bytes, totals.slowest.caseNo);
+
+  // save (and minimise) one input per distinct finding
   for (const f of findings) {
     const c = makeCase(seeds, options.seed, f.caseNo);
     f.file = await saveFinding(options, checker, f, c);
@@ -194,7 +232,9 @@ async function fuzz(options) {
   for (const f of findings) byKind[f.kind] = (byKind[f.kind] ?? 0) + f.count;
   const summary = {
     cases: totals.cases, seconds, casesPerSecond: totals.cases / seconds, cpuMsPerCase, workers: options.workers, seed: options.seed,
-    findings: findings.length, findingsByKind: byKind, slowestCase: { ms: Math.round(totals.slowest.ms), id: `${options.seed}:${totals.slowest.caseNo}` },
+    findings: findings.length, findingsByKind: byKind,
+    slowestCase: { ms: Math.round(totals.slowest.ms), id: `${options.seed}:${totals.slowest.caseNo}`, aloneMs: slowestAlone === null ? null : Math.round(slowestAlone.ms) },
+    slowUnderLoad,
     peakRssBytes: peakRss, peakWorkerHeapBytes: totals.heapPeak, damagedCases: totals.damaged, frames: totals.frames,
     decodeIssues: totals.decodeIssues, mutations: totals.mutations, seeds: seeds.length,
     saved: findings.map((f) => ({ kind: f.kind, case: f.caseNo, count: f.count, file: relative(process.cwd(), f.file), message: f.message.split('\n')[0] })),
@@ -203,13 +243,35 @@ async function fuzz(options) {
     `cases: ${summary.cases} in ${seconds.toFixed(1)} s, ${summary.casesPerSecond.toFixed(0)} cases/s on ${options.workers} worker(s) (CPU time: ${cpuMsPerCase.toFixed(2)} ms per case, all threads)`,
     `findings: ${findings.length === 0 ? 'none' : Object.entries(byKind).map(([k, n]) => `${k} ${n}`).join(', ')}`,
     ...summary.saved.map((s) => `  ${s.kind} x${s.count} (first: case ${options.seed}:${s.case}) -> ${s.file}.*: ${s.message}`),
-    `slowest case: ${summary.slowestCase.ms} ms (${summary.slowestCase.id})`,
+    `slowest case: ${summary.slowestCase.ms} ms (${summary.slowestCase.id}; ${summary.slowestCase.aloneMs} ms when rerun alone)`,
+    `past ${HANG_MS} ms under load but not alone (not findings): ${slowUnderLoad.length === 0 ? 'none' : slowUnderLoad.map((h) => `${h.case} (${h.aloneMs} ms alone)`).join(', ')}`,
     `peak RSS (the process, all workers): ${(peakRss / 2 ** 20).toFixed(0)} MiB; peak worker heap + buffers: ${(totals.heapPeak / 2 ** 20).toFixed(0)} MiB`,
     `inputs: ${totals.damaged} of ${totals.cases} cases had read issues; ${totals.frames} frames, ${totals.decodeIssues} decode issues`,
     `mutations: ${Object.entries(totals.mutations).sort().map(([k, n]) => `${k} ${n}`).join(', ')}`,
   ].join('\n'));
   if (options.json !== null) writeFileSync(options.json, JSON.stringify(summary, null, 2) + '\n');
   return findings.length > 0 ? 1 : 0;
+}
+
+/**
+ * The case run alone in the checker's worker: up to three tries while it hangs; a case that
+ * passes is run once more and timed again, so the time is not the worker's start.
+ */
+async function timeAlone(checker, bytes, caseNo) {
+  let result;
+  let ms = 0;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const started = performance.now();
+    result = await checker.check(bytes, caseNo);
+    ms = performance.now() - started;
+    if (result.kind !== 'hang') break;
+  }
+  if (result.kind === null) {
+    const started = performance.now();
+    const again = await checker.check(bytes, caseNo);
+    if (again.kind === null) ms = Math.min(ms, performance.now() - started);
+  }
+  return { ...result, ms };
 }
 
 async function replayOne(options) {
@@ -254,7 +316,7 @@ async function minimiseOne(options) {
 
 let options;
 try {
-  options = parseArgs(process.argv.slice(2));
+  options = parseOptions(process.argv.slice(2));
 } catch (error) {
   console.error(`fuzz: ${error.message}`);
   process.exit(2);

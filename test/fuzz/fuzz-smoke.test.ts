@@ -40,7 +40,7 @@ describe('the fuzz harness', () => {
     expect(summary.cases).toBe(CASES);
     expect(summary.findings).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`cases: ${CASES} in [\\d.]+ s, \\d+ cases/s on 1 worker\\(s\\) \\(CPU time: [\\d.]+ ms per case`));
-    expect(r.stdout).toMatch(/slowest case: \d+ ms \(7:\d+\)/);
+    expect(r.stdout).toMatch(/slowest case: \d+ ms \(7:\d+; \d+ ms when rerun alone\)/);
     expect(r.stdout).toMatch(/peak RSS \(the process, all workers\): \d+ MiB/);
 
     // exactly the cases the seed defines: the mutation counts the runner reports are those of makeCase
@@ -59,13 +59,14 @@ describe('the fuzz harness', () => {
     expect(summary.decodeIssues).toBeGreaterThan(0);
   });
 
-  it('catches a crash, a hang and a broken invariant, saves and minimises each', { timeout: 120_000 }, () => {
+  it('catches a crash, a hang and a broken invariant, saves and minimises each; a case slow only under load is no finding', { timeout: 120_000 }, () => {
     const seedsDir = join(work, 'seeds');
     mkdirSync(seedsDir, { recursive: true });
     const planted = (text: string) => pcapFile([[...Array(40).fill(0x11), ...Buffer.from(text), ...Array(40).fill(0x22)]]);
     writeFileSync(join(seedsDir, 'crash.pcap'), planted('CRSH'));
     writeFileSync(join(seedsDir, 'hang.pcap'), planted('HANG'));
     writeFileSync(join(seedsDir, 'invariant.pcap'), planted('INVT'));
+    writeFileSync(join(seedsDir, 'slow.pcap'), planted('SLOW'));
     const findingsDir = join(work, 'planted');
     const json = join(work, 'planted.json');
     const r = runFuzz(['--cases', '40', '--seed', '3', '--workers', '1', '--seeds', seedsDir, '--json', json, '--findings', findingsDir, '--minimise-budget', '60'], {
@@ -76,6 +77,10 @@ describe('the fuzz harness', () => {
     const summary = JSON.parse(readFileSync(json, 'utf8'));
     expect(summary.cases).toBe(40);
     expect(Object.keys(summary.findingsByKind).sort()).toEqual(['crash', 'hang', 'invariant']);
+    // past the limit in the run, fast when rerun alone: listed apart, not a hang
+    expect(summary.slowUnderLoad.length, r.stdout).toBeGreaterThan(0);
+    for (const slow of summary.slowUnderLoad) expect(slow.aloneResult).toBe('passes');
+    expect(r.stdout).toMatch(/past 300 ms under load but not alone \(not findings\): 3:\d+/);
     const files = readdirSync(findingsDir);
     for (const saved of summary.saved) {
       const base = saved.file.split('/').pop();
