@@ -12,6 +12,9 @@ import { ORIG_POST, ORIG_PRE, REPLY_POST, REPLY_PRE, TupleIndex, isOriginal, typ
 import { DEFAULT_LIMITS, OverflowLog, type AnalysisLimits } from './limits.js';
 import type { Change } from './types.js';
 
+/** Most connections the report lists (first half and last half of those found). */
+export const REPORT_MAX = 20_000;
+
 export class NatTable {
   /** Every connection found, by position; null once retired (it is then a row of `history`). */
   private conns: (NatConn | null)[] = [];
@@ -155,14 +158,33 @@ export class NatTable {
     if (e !== null) this.retire(e.conn);
   }
 
-  /** The translated connections seen, in the order they were found. */
+  /** Connections the last report() left out (it lists the first and last REPORT_MAX / 2). */
+  reportOmitted = 0;
+
+  /**
+   * The translated connections seen, in the order they were found: all of them up to
+   * REPORT_MAX, else the first and the last REPORT_MAX / 2 (a capture of a few GB finds
+   * hundreds of thousands; the report says how many were left out).
+   */
   report(): JsonValue {
-    const out: JsonValue[] = [];
+    const head: JsonValue[] = [];
+    const tail: JsonValue[] = [];
+    let shown = 0;
+    let listed = 0;
     for (let i = 0; i < this.conns.length; i++) {
       const c = this.conns[i] ?? this.history.conn(i);
-      if (!c.withdrawn) out.push(c.toJson());
+      if (c.withdrawn) continue;
+      listed++;
+      if (head.length < REPORT_MAX / 2) head.push(c.toJson());
+      else {
+        tail[shown % (REPORT_MAX / 2)] = c.toJson(); // a ring of the last ones
+        shown++;
+      }
     }
-    return out;
+    this.reportOmitted = Math.max(0, listed - REPORT_MAX);
+    const start = shown > REPORT_MAX / 2 ? shown % (REPORT_MAX / 2) : 0;
+    for (let k = 0; k < tail.length; k++) head.push(tail[(start + k) % tail.length]);
+    return head;
   }
 
   /** Number of live connections (in the tuple index: not expired or replaced). */

@@ -301,6 +301,10 @@ export class NaptEngine implements Engine {
     return this.table.report();
   }
 
+  reportCapped(): Record<string, number> {
+    return this.table.reportOmitted > 0 ? { nat: this.table.reportOmitted } : {};
+  }
+
   /** Number of connections currently in the tuple index (not expired or replaced). */
   get activeCount(): number {
     return this.table.activeCount;

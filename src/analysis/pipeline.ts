@@ -233,7 +233,13 @@ export class AnalysisPipeline {
   report(): Record<string, JsonValue> {
     const out: Record<string, JsonValue> = { frames: this.frames };
     out.interfaces = [...this.interfaces.values()].map((i) => ({ name: i.name, linktype: i.linktype, frames: i.frames }));
-    for (const engine of this.engines) out[engine.name] = engine.report();
+    const capped: Record<string, number> = {};
+    for (const engine of this.engines) {
+      out[engine.name] = engine.report();
+      Object.assign(capped, engine.reportCapped?.());
+    }
+    // Lists too long to report whole (NAT connections ever seen): how many entries each left out.
+    if (Object.keys(capped).length > 0) out.capped = capped;
     out.events = this.events as unknown as JsonValue;
     const overflows = this.overflows();
     if (overflows.length > 0) out.limits = limitsReport(this.engineOptions.limits as AnalysisLimits, overflows);

@@ -80,6 +80,8 @@ export interface Engine {
   finish?(out: Change[]): void;
   /** The engine's part of the `analyze --json` report: plain JSON, stable order. */
   report(): JsonValue;
+  /** After report(): its lists that were shortened, with how many entries each left out. */
+  reportCapped?(): Record<string, number>;
   /** An independent copy of the engine and its state (replay checkpoints). */
   clone(): Engine;
   /** The tables that reached their cap (limits.ts), for the report's `limits` section. */

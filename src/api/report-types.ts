@@ -155,6 +155,8 @@ export type AnalysisReport = {
   arp: ArpEntryReport[];
   nat: NatEntryReport[];
   overlay: OverlayReport;
+  /** Lists shortened to a bounded size (`nat`: the first and last 10,000 connections found), with how many entries each left out. */
+  capped?: Record<string, number>;
   /** Every change in the order the engines made it (absent when not asked for). */
   events?: ChangeEvent[];
   inferred: InferredTopology;

@@ -12,12 +12,14 @@ import { createEngines } from '../analysis/engines.js';
 import { FrameExporter } from '../capture/export-writer.js';
 import type { Change } from '../analysis/types.js';
 import type { AnalysisLimits } from '../analysis/limits.js';
-import { MutableFilterFrame, safeText, type JsonValue } from '../decode/index.js';
+import { MutableFilterFrame, safeText, type FrameFilter, type JsonValue } from '../decode/index.js';
 import { containerNames } from '../topology/container-names.js';
 import { loadTopology, runAnalysis } from '../api/analysis-run.js';
 import { compileFilterOption, frameMatches } from './filter-option.js';
 import { readExitStatus, reportReadIssues } from './read-issues.js';
 import { reportForOutput } from '../api/report.js';
+import type { Topology } from '../topology/model.js';
+import { ChangeSpill, FrameNumberSet } from './change-spill.js';
 import { analysisText } from './format-analysis.js';
 import { terminalSafeJson } from './format-frame.js';
 import type { LineWriter } from './output.js';
@@ -47,12 +49,45 @@ export function runAnalyze(files: string[], options: AnalyzeCommandOptions, out:
   const view = new MutableFilterFrame();
   view.names = containerNames(topology);
   /** Frame numbers that matched: their changes settled at the end of input are listed too. */
-  const matched = new Set<number>();
+  const matched = new FrameNumberSet();
   const exporter = options.write === undefined ? null : new FrameExporter(options.write);
   const ndjson = options.ndjson === true;
-  const print = (changes: readonly Change[]) => {
-    for (const change of changes) if (filter === null || matched.has(change.frame)) out.line(terminalSafeJson(change));
+  // Nothing is kept per change: --ndjson prints each as it comes, --json spills them to a
+  // temporary file copied into the report, text counts them (only --events keeps them all).
+  const spill = options.json && !ndjson ? new ChangeSpill() : null;
+  const kept: Change[] | null = !options.json && !ndjson && options.events ? [] : null;
+  const counts = new Map<string, number>();
+  const list = (changes: readonly Change[]) => {
+    for (const change of changes) {
+      if (filter !== null && !matched.has(change.frame)) continue;
+      counts.set(change.kind, (counts.get(change.kind) ?? 0) + 1);
+      if (ndjson) out.line(terminalSafeJson(change));
+      else if (spill !== null) spill.add(change);
+      else kept?.push(change);
+    }
   };
+  try {
+    return analyzeInto(files, options, out, err, { filter, topology, view, matched, exporter, ndjson, spill, kept, counts, list });
+  } finally {
+    spill?.close();
+  }
+}
+
+interface RunState {
+  filter: FrameFilter | null;
+  topology: Topology;
+  view: MutableFilterFrame;
+  matched: FrameNumberSet;
+  exporter: FrameExporter | null;
+  ndjson: boolean;
+  spill: ChangeSpill | null;
+  kept: Change[] | null;
+  counts: Map<string, number>;
+  list: (changes: readonly Change[]) => void;
+}
+
+function analyzeInto(files: string[], options: AnalyzeCommandOptions, out: LineWriter, err: LineWriter, s: RunState): number {
+  const { filter, topology, view, matched, exporter, ndjson, spill, kept, counts, list } = s;
   let run;
   try {
     run = runAnalysis(files, createEngines, {
@@ -61,30 +96,28 @@ export function runAnalyze(files: string[], options: AnalyzeCommandOptions, out:
       ageingSeconds: options.ageingSeconds,
       count: options.count ?? 0,
       limits: options.limits,
-      keepEvents: !ndjson,
-      eachFrame: exporter === null && !ndjson && filter === null ? undefined : (raw, frame, changes) => {
+      keepEvents: false,
+      eachFrame: (raw, frame, changes) => {
         if (raw !== null && frame !== null && filter !== null) {
           view.changes = changes;
           if (!frameMatches(filter, view, raw, frame.layers, frame.iface)) return;
           matched.add(raw.no);
         }
         if (raw !== null) exporter?.write(raw);
-        if (ndjson) print(changes);
+        list(changes);
       },
     });
   } finally {
     exporter?.close();
   }
   const report = reportForOutput(run.pipeline.report(), topology);
-  if (filter !== null) {
-    if (Array.isArray(report.events)) report.events = (report.events as unknown as Change[]).filter((c) => matched.has(c.frame)) as unknown as JsonValue;
-    report.filter = { text: filter.text, frames: matched.size };
-  }
+  report.events = (kept ?? []) as unknown as JsonValue;
+  if (filter !== null) report.filter = { text: filter.text, frames: matched.size };
   if (ndjson) {
     delete report.events;
     out.line(terminalSafeJson({ report }));
-  } else if (options.json) out.line(terminalSafeJson(report));
-  else for (const line of analysisText(report, options.events)) out.line(line);
+  } else if (spill !== null) writeJsonReport(report, spill, out);
+  else for (const line of analysisText(report, options.events, counts)) out.line(line);
   out.flush();
   if (exporter !== null) err.line(safeText(`dockshark: wrote ${exporter.frames} of ${run.pipeline.frames} frames to ${exporter.path}`));
   else if (filter !== null && !options.json && !ndjson) err.line(`dockshark: ${matched.size} of ${run.pipeline.frames} frames match the filter; the tables come from every frame.`);
@@ -94,4 +127,17 @@ export function runAnalyze(files: string[], options: AnalyzeCommandOptions, out:
   }
   err.flush();
   return readExitStatus(run.readIssues);
+}
+
+/** The report as one JSON line, its `events` copied from the spill where the array goes. */
+function writeJsonReport(report: Record<string, JsonValue>, spill: ChangeSpill, out: LineWriter): void {
+  const marker = `dockshark-events-${process.pid}-${Date.now()}`;
+  report.events = marker;
+  const text = terminalSafeJson(report);
+  const at = text.indexOf(`"${marker}"`);
+  out.text(text.slice(0, at));
+  out.text('[');
+  spill.copyTo(out);
+  out.text(']');
+  out.line(text.slice(at + marker.length + 2));
 }

@@ -32,33 +32,36 @@ function withNames(title: string, headers: string[], rows: Obj[], cells: (row: O
   }));
 }
 
-export function analysisText(report: Obj, showEvents: boolean): string[] {
+/** `changeCounts`: changes per kind when the report's `events` were not kept (`analyze` without --events). */
+export function analysisText(report: Obj, showEvents: boolean, changeCounts?: ReadonlyMap<string, number>): string[] {
   const out: string[] = [];
   out.push(`${report.frames} frames`, '');
-  out.push(...renderTable('Interfaces', ['name', 'link type', 'frames'],
+  pushAll(out, renderTable('Interfaces', ['name', 'link type', 'frames'],
     list(report.interfaces).map((i) => [i.name, i.linktype, i.frames])));
   for (const bridge of list(report.bridges)) {
-    out.push(...withNames(`Bridge ${bridge.name ?? '(unnamed)'}: forwarding database`, ['mac', 'port', 'vlan', 'local', 'first', 'last'],
+    pushAll(out, withNames(`Bridge ${bridge.name ?? '(unnamed)'}: forwarding database`, ['mac', 'port', 'vlan', 'local', 'first', 'last'],
       list(bridge.fdb), (e) => [e.mac, e.port, e.vlan, e.local ? 'yes' : '', e.firstFrame, e.lastFrame]));
   }
-  out.push(...withNames('ARP / neighbours', ['ip', 'mac', 'first', 'last'],
+  pushAll(out, withNames('ARP / neighbours', ['ip', 'mac', 'first', 'last'],
     list(report.arp), (e) => [e.ip, e.mac, e.firstFrame, e.lastFrame], 'name', 2));
-  out.push(...withNames('NAT translations', ['proto', 'type', 'original', 'reply', 'inside', 'outside', 'packets', 'first', 'last'],
+  pushAll(out, withNames('NAT translations', ['proto', 'type', 'original', 'reply', 'inside', 'outside', 'packets', 'first', 'last'],
     list(report.nat), (e) => {
       const packets = e.packets as Obj | number | undefined;
       const count = typeof packets === 'object' && packets !== null ? `${packets.original}/${packets.reply}` : packets;
       return [e.proto, e.type, endpoint(e.original as Obj, e.proto), endpoint(e.reply as Obj, e.proto), e.inside, e.outside, count, e.firstFrame, e.lastFrame];
     }, 'container', 2));
+  const natOmitted = ((report.capped ?? {}) as Obj).nat;
+  if (typeof natOmitted === 'number') out.push(`(${natOmitted} more connections, found between the first and the last ${list(report.nat).length / 2}, are not listed)`, '');
   const overlay = (report.overlay ?? {}) as Obj;
-  out.push(...renderTable('VXLAN tunnels', ['vni', 'local', 'remote', 'port', 'frames'],
+  pushAll(out, renderTable('VXLAN tunnels', ['vni', 'local', 'remote', 'port', 'frames'],
     list(overlay.tunnels).map((t) => [t.vni, named(t.local, t.localName), named(t.remote, t.remoteName), t.port, t.frames])));
-  out.push(...withNames('VXLAN forwarding (MAC behind remote VTEP)', ['vni', 'mac', 'vtep'],
+  pushAll(out, withNames('VXLAN forwarding (MAC behind remote VTEP)', ['vni', 'mac', 'vtep'],
     list(overlay.fdb), (e) => [e.vni, e.mac, e.vtep], 'name', 2));
   const mtu = list(overlay.mtu);
-  if (mtu.length > 0) out.push(...renderTable('VXLAN MTU trouble', ['frame', 'reason'], mtu.map((m) => [m.frame ?? m.firstFrame, m.reason])));
-  if (report.inferred !== undefined) out.push(...inferredText(report.inferred as unknown as InferredTopology));
+  if (mtu.length > 0) pushAll(out, renderTable('VXLAN MTU trouble', ['frame', 'reason'], mtu.map((m) => [m.frame ?? m.firstFrame, m.reason])));
+  if (report.inferred !== undefined) pushAll(out, inferredText(report.inferred as unknown as InferredTopology));
   if (report.departures !== undefined) {
-    out.push(...renderTable('Departures from the topology', ['frame', 'what'],
+    pushAll(out, renderTable('Departures from the topology', ['frame', 'what'],
       (report.departures as unknown as Departure[]).map((d) => [d.frame, d.message])));
   }
   const limits = (report.limits ?? {}) as Obj;
@@ -68,10 +71,11 @@ export function analysisText(report: Obj, showEvents: boolean): string[] {
   }
   const events = list(report.events);
   const counts = new Map<string, number>();
-  for (const e of events) counts.set(String(e.kind), (counts.get(String(e.kind)) ?? 0) + 1);
-  out.push(...renderTable('Changes', ['kind', 'count'], [...counts].sort((a, b) => a[0].localeCompare(b[0]))));
+  if (changeCounts !== undefined) for (const [kind, n] of changeCounts) counts.set(kind, n);
+  else for (const e of events) counts.set(String(e.kind), (counts.get(String(e.kind)) ?? 0) + 1);
+  pushAll(out, renderTable('Changes', ['kind', 'count'], [...counts].sort((a, b) => a[0].localeCompare(b[0]))));
   if (showEvents) {
-    out.push(...renderTable('Change log', ['frame', 'kind', 'details'], events.map((e) => {
+    pushAll(out, renderTable('Change log', ['frame', 'kind', 'details'], events.map((e) => {
       const { frame, kind, ...rest } = e;
       return [frame, kind, Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' ')];
     })));
@@ -99,4 +103,9 @@ function inferredText(t: InferredTopology): string[] {
     for (const m of o.macs) rows.push(['', `${m.mac} behind ${m.vtep}`]);
   }
   return renderTable('Topology inferred from the capture', ['what', 'details'], rows);
+}
+
+/** Appends one by one: `out.push(...lines)` overflows the stack on a table of a million rows. */
+function pushAll(out: string[], lines: readonly string[]): void {
+  for (const line of lines) out.push(line);
 }

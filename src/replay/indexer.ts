@@ -6,6 +6,7 @@
 // of a large capture is still being indexed.
 
 import { resolveLimits } from '../analysis/limits.js';
+import { getHeapStatistics } from 'node:v8';
 import { AnalysisPipeline, type PipelineOptions } from '../analysis/pipeline.js';
 import type { Engine, EngineOptions } from '../analysis/types.js';
 import { InterfaceRegistry } from '../capture/interfaces.js';
@@ -20,8 +21,18 @@ export interface IndexOptions extends PipelineOptions {
   topology?: Topology;
   /** Steps between checkpoints at first (default 2048); doubles when there are too many. */
   checkpointEvery?: number;
-  /** Most checkpoints kept (default 256): bounds memory on long captures. */
+  /**
+   * Most checkpoints kept (default 48): bounds memory on long captures, where a checkpoint
+   * (every table, cloned) takes a few MB. Seeking re-runs at most the frames between two.
+   */
   maxCheckpoints?: number;
+  /**
+   * Most bytes of heap the checkpoints may take together (default 128 MiB), estimated from
+   * the heap's growth while taking one: a capture with big tables gets fewer, further apart.
+   */
+  checkpointBudgetBytes?: number;
+  /** Changes kept as objects before the timeline moves them to a temporary file (default 50,000). */
+  spillChangesAt?: number;
   /**
    * Follow the one file given while a live capture writes it: its end is "no frame yet"
    * (advance() returns with `caughtUp` set) until stopFollowing(). Its frames are taken in
@@ -30,6 +41,9 @@ export interface IndexOptions extends PipelineOptions {
   follow?: boolean;
 }
 
+/** Checkpoints kept however big they are (seeking re-runs at most a sixteenth of the capture). */
+const MIN_CHECKPOINTS = 16;
+
 export interface Checkpoint {
   /** Frames applied: the state after the first `steps` steps. */
   readonly steps: number;
@@ -37,7 +51,7 @@ export interface Checkpoint {
 }
 
 export class ReplayIndex {
-  readonly timeline = new Timeline();
+  readonly timeline: Timeline;
   /** Checkpoints in step order; the first is the empty state (0 steps). */
   readonly checkpoints: Checkpoint[] = [];
   readonly engineOptions: EngineOptions;
@@ -50,6 +64,9 @@ export class ReplayIndex {
   private readonly pipeline: AnalysisPipeline;
   private checkpointEvery: number;
   private readonly maxCheckpoints: number;
+  private readonly checkpointBudget: number;
+  /** Heap one checkpoint took, as last measured. */
+  private checkpointBytes = 0;
   done = false;
   /** Follow mode: the last advance() stopped at the end of what the file holds so far. */
   caughtUp = false;
@@ -60,6 +77,7 @@ export class ReplayIndex {
     options: IndexOptions = {},
   ) {
     const topology = options.topology ?? new Topology([]);
+    this.timeline = new Timeline(options.spillChangesAt);
     this.engineOptions = {
       topology,
       ageingSeconds: options.ageingSeconds ?? 300,
@@ -79,7 +97,8 @@ export class ReplayIndex {
     this.pipelineOptions = { ...this.engineOptions, keepEvents: true, captureInterfaces: this.source.interfaces };
     this.pipeline = this.freshPipeline();
     this.checkpointEvery = Math.max(1, options.checkpointEvery ?? 2048);
-    this.maxCheckpoints = Math.max(2, options.maxCheckpoints ?? 256);
+    this.maxCheckpoints = Math.max(2, options.maxCheckpoints ?? 48);
+    this.checkpointBudget = options.checkpointBudgetBytes ?? 128 * 1024 * 1024;
     this.checkpoints.push({ steps: 0, pipeline: this.pipeline.clone() });
   }
 
@@ -145,9 +164,10 @@ export class ReplayIndex {
     return this;
   }
 
-  /** Stop reading (the UI quits while indexing). */
+  /** Stop reading (the UI quits while indexing) and give back the change log's file, if any. */
   close(): void {
     if (!this.done) this.source.close();
+    this.timeline.close();
   }
 
   /** The checkpoint with the most steps not after `steps`. */
@@ -164,8 +184,12 @@ export class ReplayIndex {
   }
 
   private checkpoint(): void {
+    const before = getHeapStatistics().used_heap_size;
     this.checkpoints.push({ steps: this.timeline.length, pipeline: this.pipeline.clone() });
-    if (this.checkpoints.length <= this.maxCheckpoints) return;
+    const grown = getHeapStatistics().used_heap_size - before;
+    if (grown > 0) this.checkpointBytes = grown; // a collection during the clone leaves the last estimate
+    const overBudget = this.checkpoints.length > MIN_CHECKPOINTS && this.checkpoints.length * this.checkpointBytes > this.checkpointBudget;
+    if (this.checkpoints.length <= this.maxCheckpoints && !overBudget) return;
     // Too many: keep every other one (always the empty state) and space new ones twice as far.
     this.checkpointEvery *= 2;
     const kept = this.checkpoints.filter((c) => c.steps % this.checkpointEvery === 0);
