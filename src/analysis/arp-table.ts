@@ -90,7 +90,7 @@ export class ArpEngine implements Engine {
   /** Ring of the last RECENT messages (copy recognition). */
   private readonly recent: RecentArp[] = Array.from({ length: RECENT }, () => new RecentArp());
   private recentNext = 0;
-  /** Table cap (gc_thresh3): a full neighbour table refuses new entries. */
+  /** Table cap (gc_thresh3): a full table evicts the entry claimed longest ago. */
   private readonly maxEntries: number;
   private overflow = new OverflowLog();
 
@@ -175,8 +175,11 @@ export class ArpEngine implements Engine {
     let entry = this.table.get(ip);
     if (entry === undefined) {
       if (this.table.size >= this.maxEntries) {
-        this.overflow.hit('neigh', this.tableName, this.maxEntries, 'refused', no, 'entries', out);
-        return;
+        // Full: the entry claimed longest ago goes, as the kernel's forced neighbour GC drops
+        // entries nobody uses; refusing would stop a long capture learning new containers.
+        const [oldest] = this.table.keys();
+        this.table.delete(oldest);
+        this.overflow.hit('neigh', this.tableName, this.maxEntries, 'evicted', no, 'entries', out);
       }
       entry = new ArpEntry(ip, mac, no, no, now);
       const probe = this.probes.get(ip);
@@ -191,6 +194,9 @@ export class ArpEngine implements Engine {
       return;
     }
     this.checkProbe(no, now, entry, mac, out);
+    // Map order is claim order (least recent first), so a full table evicts in O(1).
+    this.table.delete(ip);
+    this.table.set(ip, entry);
     if (entry.mac === mac) {
       entry.lastFrame = no;
       entry.lastMs = now;

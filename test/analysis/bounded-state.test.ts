@@ -107,12 +107,14 @@ describe('bridge interfaces under an SLL2 ifindex flood', () => {
 });
 
 describe('ARP table under a neighbour flood', () => {
-  it('keeps gc_thresh3 (1024) entries by default and counts the refused claims', () => {
+  it('keeps gc_thresh3 (1024) entries by default: the ones claimed last, the others evicted and counted', () => {
     const p = pipelineWith();
     run(p, manyArpClaims(5000));
-    expect(p.report().arp).toHaveLength(DEFAULT_LIMITS.neighEntries);
-    expect(only(p, 'neigh').count).toBe(5000 - DEFAULT_LIMITS.neighEntries);
-    expect(p.changeCounts.get('arp.new')).toBe(DEFAULT_LIMITS.neighEntries);
+    const arp = p.report().arp as { firstFrame: number }[];
+    expect(arp).toHaveLength(DEFAULT_LIMITS.neighEntries);
+    expect(Math.min(...arp.map((e) => e.firstFrame))).toBe(5000 - DEFAULT_LIMITS.neighEntries + 1);
+    expect(only(p, 'neigh')).toMatchObject({ count: 5000 - DEFAULT_LIMITS.neighEntries, action: 'evicted' });
+    expect(p.changeCounts.get('arp.new')).toBe(5000);
   });
 
   it('probes for 100k addresses within one instant keep the probe map at the cap', () => {
