@@ -16,7 +16,7 @@ import { MutableFilterFrame, safeText, type FrameFilter, type JsonValue } from '
 import { containerNames } from '../topology/container-names.js';
 import { loadTopology, runAnalysis } from '../api/analysis-run.js';
 import { compileFilterOption, frameMatches } from './filter-option.js';
-import { readExitStatus, reportReadIssues } from './read-issues.js';
+import { noFileUsable, readExitStatus, reportReadIssues } from './read-issues.js';
 import { reportForOutput } from '../api/report.js';
 import type { Topology } from '../topology/model.js';
 import { ChangeSpill, FrameNumberSet } from './change-spill.js';
@@ -113,7 +113,9 @@ function analyzeInto(files: string[], options: AnalyzeCommandOptions, out: LineW
   const report = reportForOutput(run.pipeline.report(), topology);
   report.events = (kept ?? []) as unknown as JsonValue;
   if (filter !== null) report.filter = { text: filter.text, frames: matched.size };
-  if (ndjson) {
+  // Every file refused: its sentence alone, no empty tables.
+  if (noFileUsable(files.length, run.readIssues)) spill?.close();
+  else if (ndjson) {
     delete report.events;
     out.line(terminalSafeJson({ report }));
   } else if (spill !== null) writeJsonReport(report, spill, out);

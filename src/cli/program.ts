@@ -29,6 +29,9 @@ export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: n
     .name('dockshark')
     .description('Packet-capture analyzer and trace replayer for container networks.')
     .showHelpAfterError()
+    // A usage error (bad option, bad value) is 2 in every command, as unusable input is; 1 keeps
+    // each command's own "no". Set before the commands, which inherit it.
+    .exitOverride((e) => { if (e.exitCode !== 0) process.exit(2); })
     // Commander's own errors quote the arguments (a file or filter named with ESC): escaped
     // like every other message. Set before the commands, which inherit it.
     .configureOutput({ writeErr: (text) => process.stderr.write(safeLines(text)) });
@@ -159,8 +162,6 @@ export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: n
     .addOption(new Option('--match-by <what>', 'match ARP, FDB and NAT entries by MAC, or by the IPv4 address each MAC claimed (Docker gives containers random MACs)')
       .choices(['mac', 'ip']).default('mac'))
     .addHelpText('after', `\n--ignore:\n${IGNORABLE.map((i) => `  ${i.padEnd(11)} ${IGNORE_HELP[i]}`).join('\n')}`)
-    // a usage error is unusable input (2); 1 means "differs"
-    .exitOverride((e) => { if (e.exitCode !== 0) process.exit(2); })
     .action((files: string[], opts: { expect: string; topology: string[]; vxlanPort: number[]; ageing?: number; ignore: string[]; matchBy: 'mac' | 'ip' }) => {
       setExit(runCheck(files, {
         expect: opts.expect, topology: opts.topology, vxlanPorts: opts.vxlanPort, ageingSeconds: opts.ageing, ignore: opts.ignore, matchBy: opts.matchBy,

@@ -34,3 +34,10 @@ export function readIssueLine(files: readonly string[], issue: ReadIssue): strin
 export function readExitStatus(issues: readonly ReadIssue[]): number {
   return hasUnusableFile(issues) ? EXIT_UNUSABLE_INPUT : 0;
 }
+
+/** Whether no file could be used at all (each has its refusal): there is nothing to report then. */
+export function noFileUsable(fileCount: number, issues: readonly ReadIssue[]): boolean {
+  const refused = new Set<number>();
+  for (const issue of issues) if (issue.unusable === true) refused.add(issue.fileIndex);
+  return refused.size >= fileCount;
+}

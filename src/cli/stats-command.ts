@@ -12,7 +12,7 @@ import { containerNames } from '../topology/container-names.js';
 import { loadTopology } from '../api/analysis-run.js';
 import { compileFilterOption, frameMatches } from './filter-option.js';
 import { DEFAULT_VXLAN_PORT } from './decode-command.js';
-import { readExitStatus, reportReadIssues } from './read-issues.js';
+import { noFileUsable, readExitStatus, reportReadIssues } from './read-issues.js';
 import { terminalSafeJson } from './format-frame.js';
 import { statsText } from './format-stats.js';
 import type { LineWriter } from './output.js';
@@ -99,8 +99,11 @@ export function runStats(files: string[], options: StatsCommandOptions, out: Lin
   }
   const run = collectStats(files, { ...options, filter });
   const report = statsReport(run.stats, { layers, endpoints: options.endpoints });
-  if (options.json) out.line(terminalSafeJson(report));
-  else for (const line of statsText(report)) out.line(line);
+  // Every file refused: its sentence alone, no empty tables.
+  if (!noFileUsable(files.length, run.readIssues)) {
+    if (options.json) out.line(terminalSafeJson(report));
+    else for (const line of statsText(report)) out.line(line);
+  }
   out.flush();
   reportReadIssues(files, run.readIssues, err);
   err.flush();

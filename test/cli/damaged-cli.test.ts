@@ -50,8 +50,19 @@ describe('refusing unusable input: exit 2, one sentence', () => {
       const r = runCli([...args, html]);
       expect(r.code).toBe(2);
       oneSentence(r, `dockshark: ${html}: not a pcap or pcapng file: starts with 3c 21 44 4f (looks like HTML).`);
+      // the refusal alone: no empty tables or report for a file that was never read
+      expect(r.stdout).toBe('');
     });
   }
+
+  it('a usage error is 2 in every command, as unusable input is', () => {
+    for (const args of [['analyze', '--limit', 'fbd=1', good], ['decode', '--no-such-option', good], ['stats', '--layers', 'nope', good], ['replay', '--at', 'x', good]]) {
+      const r = runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
 
   it('diff: either side unusable', () => {
     const r = runCli(['diff', html, good]);
