@@ -64,6 +64,16 @@ export class ByteWriter implements TextSink {
     this.drain(data);
   }
 
+  /** Bytes already encoded (UTF-8), as they are: copied into the buffer, or passed on when larger. */
+  bytes(data: Uint8Array): void {
+    if (data.length > this.buffer.length - this.used) {
+      this.flush();
+      if (data.length > this.buffer.length) return this.drain(data);
+    }
+    this.buffer.set(data, this.used);
+    this.used += data.length;
+  }
+
   /** Makes room for `n` more bytes (n at most the buffer size). */
   private room(n: number): void {
     if (this.used + n > this.buffer.length) this.flush();

@@ -9,7 +9,7 @@ import type { Change } from '../analysis/types.js';
 import { terminalSafeJson } from './format-frame.js';
 import { LineWriter } from './output.js';
 
-const COPY_CHUNK_BYTES = 1 << 20;
+const COPY_CHUNK_BYTES = 64 * 1024;
 
 export class ChangeSpill {
   count = 0;
@@ -35,15 +35,14 @@ export class ChangeSpill {
   /** Writes the changes, comma-separated (the inside of a JSON array), to `out`. */
   copyTo(out: LineWriter): void {
     this.writer.flush();
+    // The file holds UTF-8 already: its bytes go out as they are, no string made of them.
     const chunk = Buffer.allocUnsafe(COPY_CHUNK_BYTES);
-    const decoder = new TextDecoder();
     for (let at = 0; ; ) {
       const n = readSync(this.fd, chunk, 0, chunk.length, at);
       if (n === 0) break;
       at += n;
-      out.text(decoder.decode(chunk.subarray(0, n), { stream: true }));
+      out.bytes(chunk.subarray(0, n));
     }
-    out.text(decoder.decode());
   }
 
   /** Deletes the file (also when the run failed). */

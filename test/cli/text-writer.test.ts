@@ -198,3 +198,20 @@ describe('each primitive writes what the string sink appends', () => {
       });
     });
 });
+
+describe('ByteWriter.bytes', () => {
+  test.prop([fc.array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.uint8Array({ maxLength: 3000 })), { maxLength: 40 })])(
+    'bytes already encoded go out as they are, in order with text, whatever their size against the buffer',
+    (pieces) => {
+      const drained: Uint8Array[] = [];
+      const w = new ByteWriter((b) => drained.push(Uint8Array.from(b)), 1024);
+      for (const p of pieces) {
+        if (typeof p === 'string') w.text(p);
+        else w.bytes(p);
+      }
+      w.flush();
+      const expected = Buffer.concat(pieces.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
+      expect(Buffer.concat(drained).equals(expected)).toBe(true);
+    },
+  );
+});
