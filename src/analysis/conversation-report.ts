@@ -62,6 +62,11 @@ export interface StatsReport {
   udp?: LayerReport;
   tcp?: LayerReport;
   vxlan?: { tunnels: TunnelReport[] };
+  /**
+   * Tables that reached their cap (maxConversations): the frames of the conversations not kept,
+   * per table; absent when none did.
+   */
+  capped?: { limit: number; uncountedFrames: Partial<Record<StatsLayer, number>> };
 }
 
 export interface StatsReportOptions {
@@ -88,6 +93,7 @@ export function statsReport(stats: ConversationStats, options: StatsReportOption
     const report: LayerReport = { conversations: byFrames(table.list).map((c) => conversation(stats, c, text)) };
     if (options.endpoints) report.endpoints = endpoints(table.list, text);
     out[layer] = report;
+    if (table.uncountedFrames > 0) capped(out, stats)[layer] = table.uncountedFrames;
   }
   if (options.layers.includes('vxlan')) {
     out.vxlan = {
@@ -95,8 +101,15 @@ export function statsReport(stats: ConversationStats, options: StatsReportOption
         vni: t.vni, port: t.port, ...conversation(stats, t, ip), udpFlows: t.udpFlows.size,
       })),
     };
+    if (stats.uncountedTunnelFrames > 0) capped(out, stats).vxlan = stats.uncountedTunnelFrames;
   }
   return out;
+}
+
+/** The report's `capped` section, made on first use. */
+function capped(out: StatsReport, stats: ConversationStats): Partial<Record<StatsLayer, number>> {
+  out.capped ??= { limit: stats.maxConversations, uncountedFrames: {} };
+  return out.capped.uncountedFrames;
 }
 
 /** Most frames first; Array.sort is stable, so ties stay in order of their first frame. */

@@ -88,14 +88,28 @@ export class Tunnel extends Conversation {
   }
 }
 
-/** The conversations of one layer, in order of their first frame. */
+/**
+ * Conversations kept per table by default: tshark keeps them all, but a flood of new flows
+ * (a port scan, a crafted file) would grow the table with every frame. About 150 bytes each.
+ */
+export const DEFAULT_MAX_CONVERSATIONS = 200_000;
+
+/** The conversations of one layer, in order of their first frame, at most `max` of them. */
 export class ConversationTable {
   readonly list: Conversation[] = [];
+  /** Frames of conversations not kept because the table was full (counted, not listed). */
+  uncountedFrames = 0;
   private readonly pairs = new PairMap<Conversation>();
+
+  constructor(readonly max = DEFAULT_MAX_CONVERSATIONS) {}
 
   add(src: number, dst: number, f: StatsFrame): void {
     let c = this.pairs.get(src, dst);
     if (c === undefined) {
+      if (this.list.length >= this.max) {
+        this.uncountedFrames++;
+        return;
+      }
       c = new Conversation(src, dst, f);
       this.pairs.set(src, dst, c);
       this.list.push(c);
@@ -105,13 +119,15 @@ export class ConversationTable {
 }
 
 export class ConversationStats {
-  readonly eth = new ConversationTable();
-  readonly ip = new ConversationTable();
-  readonly ipv6 = new ConversationTable();
+  readonly eth: ConversationTable;
+  readonly ip: ConversationTable;
+  readonly ipv6: ConversationTable;
   /** Keys: address id with port (withPort). */
-  readonly udp = new ConversationTable();
-  readonly tcp = new ConversationTable();
+  readonly udp: ConversationTable;
+  readonly tcp: ConversationTable;
   readonly tunnels: Tunnel[] = [];
+  /** Frames of tunnels not kept because `maxConversations` tunnels were (counted, not listed). */
+  uncountedTunnelFrames = 0;
   readonly ids = new IpIds();
   frames = 0;
   /** Time of the first frame: starts are relative to it (tshark's frame 1). */
@@ -120,6 +136,15 @@ export class ConversationStats {
   private readonly byVni = new Map<number, PairMap<Tunnel>>();
 
   private based = false;
+
+  /** At most `maxConversations` conversations per table (and tunnels); the frames of others are counted. */
+  constructor(readonly maxConversations = DEFAULT_MAX_CONVERSATIONS) {
+    this.eth = new ConversationTable(maxConversations);
+    this.ip = new ConversationTable(maxConversations);
+    this.ipv6 = new ConversationTable(maxConversations);
+    this.udp = new ConversationTable(maxConversations);
+    this.tcp = new ConversationTable(maxConversations);
+  }
 
   /** Starts count from this time (a filter's caller: tshark's frame 1 is the capture's, matched or not). */
   startAt(tsSec: number, tsNsec: number): void {
@@ -181,6 +206,10 @@ export class ConversationStats {
     if (pairs === undefined) this.byVni.set(vni, (pairs = new PairMap()));
     let t = pairs.get(src, dst);
     if (t === undefined) {
+      if (this.tunnels.length >= this.maxConversations) {
+        this.uncountedTunnelFrames++;
+        return;
+      }
       t = new Tunnel(vni, dport, src, dst, f);
       pairs.set(src, dst, t);
       this.tunnels.push(t);

@@ -16,6 +16,12 @@ export function count(value: string): number {
   return Number(value);
 }
 
+/** A cap on a table: a whole number of at least 1. */
+export function positive(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('a cap is a whole number of at least 1.');
+  return Number(value);
+}
+
 /** `--limit fdb=1000,neigh=64` (repeatable): caps on the analysis tables. */
 export function limits(value: string, previous: Partial<AnalysisLimits> | undefined): Partial<AnalysisLimits> {
   try {

@@ -41,5 +41,11 @@ export function statsText(report: StatsReport): string[] {
       ['vni', 'A', 'B', 'port', ...FLOW_HEADERS, 'UDP flows'],
       report.vxlan.tunnels.map((t) => [t.vni, t.a, t.b, t.port, ...flowCells(t), t.udpFlows])));
   }
+  if (report.capped !== undefined) {
+    for (const [layer, frames] of Object.entries(report.capped.uncountedFrames)) {
+      out.push(`${layer}: the table reached ${report.capped.limit} conversations (--max-conversations); ${frames} frames of later ones are not counted.`);
+    }
+    out.push('');
+  }
   return out;
 }

@@ -2,11 +2,12 @@
 
 import { Command, Option } from 'commander';
 import { safeLines, safeText } from '../decode/index.js';
+import { DEFAULT_MAX_CONVERSATIONS } from '../analysis/conversations.js';
 import { runAnalyze } from './analyze-command.js';
 import { runCheck } from './check-command.js';
 import { registerCaptureCommands } from './capture-command.js';
 import { registerInjectCommand } from './inject-command.js';
-import { collect, count, limits, port, seconds, TOPOLOGY_HELP } from './arg-parsers.js';
+import { collect, count, limits, port, positive, seconds, TOPOLOGY_HELP } from './arg-parsers.js';
 import type { AnalysisLimits } from '../analysis/limits.js';
 import { runDecode, DEFAULT_VXLAN_PORT } from './decode-command.js';
 import { runDiff } from './diff-command.js';
@@ -81,10 +82,11 @@ export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: n
     .option('-c, --count <n>', 'count only the first n frames', count, 0)
     .option('-Y, --display-filter <filter>', 'count only the frames that match this display filter')
     .option('--topology <file>', `${TOPOLOGY_HELP}: names for the filter's \`container\``, collect, [])
-    .action((files: string[], opts: { json: boolean; layer: string[]; endpoints: boolean; vxlanPort: number[]; count: number; displayFilter?: string; topology: string[] }) => {
+    .option('--max-conversations <n>', `conversations kept per table; the frames of later ones are counted and reported (default: ${DEFAULT_MAX_CONVERSATIONS})`, positive)
+    .action((files: string[], opts: { json: boolean; layer: string[]; endpoints: boolean; vxlanPort: number[]; count: number; displayFilter?: string; topology: string[]; maxConversations?: number }) => {
       setExit(runStats(files, {
         json: opts.json, layers: opts.layer, endpoints: opts.endpoints, vxlanPorts: opts.vxlanPort, count: opts.count,
-        filter: opts.displayFilter, topology: opts.topology,
+        filter: opts.displayFilter, topology: opts.topology, maxConversations: opts.maxConversations,
       }, out, err));
     });
   program

@@ -29,6 +29,8 @@ export interface StatsCommandOptions {
   filter?: string;
   /** Topology files: container names for the filter. */
   topology?: string[];
+  /** Conversations kept per table (DEFAULT_MAX_CONVERSATIONS when absent). */
+  maxConversations?: number;
 }
 
 /** The layers asked for, in report order; a string naming the first unknown one instead. */
@@ -55,11 +57,11 @@ export interface StatsRun {
 /** Steps every frame of the files (in file order; several merged by time) through the tables. */
 export function collectStats(
   files: readonly string[],
-  options: { vxlanPorts: readonly number[]; count?: number; filter?: FrameFilter | null; topology?: readonly string[] },
+  options: { vxlanPorts: readonly number[]; count?: number; filter?: FrameFilter | null; topology?: readonly string[]; maxConversations?: number },
 ): StatsRun {
   const source = openCaptures(files);
   const decoder = new FrameDecoder({ vxlanPorts: [DEFAULT_VXLAN_PORT, ...options.vxlanPorts] });
-  const stats = new ConversationStats();
+  const stats = new ConversationStats(options.maxConversations);
   const frame = new Frame();
   const limit = options.count !== undefined && options.count > 0 ? options.count : Infinity;
   const filter = options.filter ?? null;

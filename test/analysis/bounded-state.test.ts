@@ -319,6 +319,25 @@ describe('dockshark analyze --limit (built CLI)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dockshark-limits-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('stats on a flood of flows: each table keeps --max-conversations, the frames of the others are counted', () => {
+    const file = join(dir, 'flows.pcap');
+    writeFileSync(file, pcapOf(manyNatFlows(3000)));
+    const all = JSON.parse(runCli(['stats', '--json', file]).stdout);
+    expect(all.capped).toBeUndefined();
+    const capped = runCli(['stats', '--json', '--max-conversations', '500', file]);
+    expect(capped.code).toBe(0);
+    const report = JSON.parse(capped.stdout);
+    expect(report.udp.conversations).toHaveLength(500);
+    // every conversation of the flood has the same number of frames: the ones not kept are the rest
+    const framesOf = (r: { conversations: { frames: number }[] }) => r.conversations.reduce((n, c) => n + c.frames, 0);
+    expect(report.capped.limit).toBe(500);
+    expect(framesOf(report.udp) + report.capped.uncountedFrames.udp).toBe(framesOf(all.udp));
+    expect(report.capped.uncountedFrames.udp).toBeGreaterThan(0);
+    const text = runCli(['stats', '--max-conversations', '500', file]);
+    expect(text.stdout).toMatch(new RegExp(`^udp: the table reached 500 conversations \\(--max-conversations\\); ${report.capped.uncountedFrames.udp} frames of later ones are not counted\\.$`, 'm'));
+    expect(runCli(['stats', '--max-conversations', '0', file]).code).toBe(2);
+  });
+
   it('a MAC flood file: the FDB stops at --limit fdb, the JSON and the text say so', () => {
     const file = join(dir, 'macof.pcap');
     writeFileSync(file, pcapOf(manyMacs(5000)));
