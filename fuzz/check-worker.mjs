@@ -2,15 +2,14 @@
 // picks the screen checked); the reply says how the targets fared on it.
 
 import { rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parentPort, threadId } from 'node:worker_threads';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { extensionOf } from './cases.mjs';
 
 const { runTargets } = await import(process.env.DOCKSHARK_FUZZ_TARGET ?? './target.mjs');
 
 parentPort.on('message', ({ bytes, variant }) => {
-  const path = join(tmpdir(), `dockshark-check-${process.pid}-${threadId}.${extensionOf(bytes)}`);
+  const path = join(workerData.dir, `case-${threadId}.${extensionOf(bytes)}`);
   writeFileSync(path, bytes);
   try {
     const stats = runTargets(path, variant);

@@ -2,6 +2,9 @@
 // memory watch as the fuzz workers: for the minimiser and for --replay/--minimise, where an
 // input that hangs must not hang the runner.
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 /** A case running longer is a hang (DOCKSHARK_FUZZ_HANG_MS: the harness's own tests shorten it). */
@@ -12,12 +15,15 @@ export class Checker {
   constructor() {
     this.worker = null;
     this.runs = 0;
+    // The worker writes each input here; a worker killed on a hang cannot delete its file,
+    // so the directory goes as a whole on close().
+    this.dir = mkdtempSync(join(tmpdir(), 'dockshark-check-'));
   }
 
   /** { kind, message, stack, stats } — kind null when the input passes. `variant`: the case number (see runTargets). */
   check(bytes, variant = 0) {
     this.runs++;
-    if (this.worker === null) this.worker = new Worker(new URL('./check-worker.mjs', import.meta.url), { resourceLimits: WORKER_LIMITS });
+    if (this.worker === null) this.worker = new Worker(new URL('./check-worker.mjs', import.meta.url), { resourceLimits: WORKER_LIMITS, workerData: { dir: this.dir } });
     const worker = this.worker;
     return new Promise((resolve) => {
       let settled = false;
@@ -48,5 +54,6 @@ export class Checker {
   close() {
     this.worker?.terminate();
     this.worker = null;
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }
