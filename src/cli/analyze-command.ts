@@ -113,8 +113,8 @@ function analyzeInto(files: string[], options: AnalyzeCommandOptions, out: LineW
   const report = reportForOutput(run.pipeline.report(), topology);
   report.events = (kept ?? []) as unknown as JsonValue;
   if (filter !== null) report.filter = { text: filter.text, frames: matched.size };
-  // Every file refused: its sentence alone, no empty tables.
-  if (noFileUsable(files.length, run.readIssues)) spill?.close();
+  // Every file refused: its sentence alone, no empty tables (runAnalyze closes the spill).
+  if (noFileUsable(files.length, run.readIssues)) { /* nothing to print */ }
   else if (ndjson) {
     delete report.events;
     out.line(terminalSafeJson({ report }));

@@ -57,14 +57,8 @@ export class SparseColumn {
 
   /** Row `row`'s value, or `otherwise` when it has none. */
   get(row: number, otherwise: number): number {
-    let low = 0;
-    let high = this.rows.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (this.rows.get(mid) < row) low = mid + 1;
-      else high = mid;
-    }
-    return low < this.rows.length && this.rows.get(low) === row ? this.values.get(low) : otherwise;
+    const k = this.firstFrom(row);
+    return k < this.rows.length && this.rows.get(k) === row ? this.values.get(k) : otherwise;
   }
 
   /** The index of the first entry whose row is at or after `row`. */
