@@ -12,6 +12,7 @@
 // is a socket, which /dev/stdin cannot open), reads that fail with EAGAIN sleep ~2 ms and retry.
 
 import * as fs from 'node:fs';
+import type { WindowPool } from './window-pool.js';
 
 export const DEFAULT_CHUNK_BYTES = 1 << 20;
 /**
@@ -63,6 +64,8 @@ export class ByteSource {
   private readonly fd: number;
   private readonly ownsFd: boolean;
   private closed = false;
+  /** Set by pin(): windows are switched, never overwritten (see window-pool.ts). */
+  private pool: WindowPool | null = null;
 
   /** Opens a path, or '-' for standard input. Throws an Error (a whole sentence) on I/O failure. */
   static open(path: string, options: ByteSourceOptions = {}): ByteSource {
@@ -91,6 +94,16 @@ export class ByteSource {
     return this.windowFileOffset + this.start;
   }
 
+  /**
+   * From now on, bytes handed out stay as they are: instead of moving the unread tail to the
+   * front (or reading over the window in discard), the source moves to a fresh window from
+   * `pool` and retires the old one there.
+   */
+  pin(pool: WindowPool): void {
+    this.pool = pool;
+    pool.adopt(this.bytes);
+  }
+
   /** Unread bytes in the window. */
   get available(): number {
     return this.end - this.start;
@@ -110,6 +123,7 @@ export class ByteSource {
     const inWindow = Math.min(n, this.end - this.start);
     this.start += inWindow;
     let left = n - inWindow;
+    if (left > 0 && !this.eof && this.pool !== null) this.replaceWindow(this.pool.take(this.bytes.length));
     while (left > 0 && !this.eof) {
       this.windowFileOffset += this.end;
       this.start = 0;
@@ -149,7 +163,9 @@ export class ByteSource {
     }
     while (this.end - this.start < n) {
       if (this.eof || this.closed) return false;
-      if (this.start > 0) this.compact();
+      // Pinned, the window moves only when the record cannot fit in what is left of it
+      // (a followed file polled at its end would otherwise switch windows at every poll).
+      if (this.start > 0 && (this.pool === null || this.bytes.length - this.start < n)) this.compact();
       if (this.end === this.bytes.length) this.grow(n);
       const got = this.readInto(this.end, this.bytes.length - this.end);
       if (got === 0) {
@@ -161,9 +177,15 @@ export class ByteSource {
     return true;
   }
 
-  /** Moves the unread tail to the front of the window. */
+  /** Moves the unread tail to the front of the window (of a fresh one when pinned). */
   private compact(): void {
-    this.bytes.copyWithin(0, this.start, this.end);
+    if (this.pool !== null) {
+      const fresh = this.pool.take(this.bytes.length);
+      fresh.set(this.bytes.subarray(this.start, this.end));
+      this.replaceWindow(fresh);
+    } else {
+      this.bytes.copyWithin(0, this.start, this.end);
+    }
     this.windowFileOffset += this.start;
     this.end -= this.start;
     this.start = 0;
@@ -174,9 +196,17 @@ export class ByteSource {
     const size = Math.min(this.maxWindowBytes, Math.max(this.bytes.length * 2, 4096), roundUpToPage(needed));
     const bigger = new Uint8Array(size);
     bigger.set(this.bytes.subarray(0, this.end));
-    this.bytes = bigger;
-    this.view = new DataView(bigger.buffer);
+    this.pool?.adopt(bigger);
+    this.replaceWindow(bigger);
     if (size > this.peakWindowBytes) this.peakWindowBytes = size;
+  }
+
+  /** Reads go to `bytes` from now on; the old window is retired when pinned. */
+  private replaceWindow(bytes: Uint8Array): void {
+    const old = this.bytes;
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.pool?.retire(old);
   }
 
   private readInto(offset: number, length: number): number {

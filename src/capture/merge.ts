@@ -5,6 +5,7 @@
 // source only when asked for the following frame. Ties go to the source listed first, and
 // frames of one source keep their file order even when its timestamps go backwards.
 
+import type { WindowPool } from './window-pool.js';
 import type { FrameSource, InterfaceInfo, InterfaceStats, RawFrame, ReadIssue } from './types.js';
 
 export class MergedFrameSource implements FrameSource {
@@ -51,6 +52,10 @@ export class MergedFrameSource implements FrameSource {
     const frame = this.heads[index] as RawFrame;
     frame.no = ++this.frameCount;
     return frame;
+  }
+
+  pinWindows(pool: WindowPool): void {
+    for (const source of this.sources) source.pinWindows?.(pool);
   }
 
   get issues(): readonly ReadIssue[] {

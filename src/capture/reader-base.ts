@@ -4,6 +4,7 @@ import type { ByteSource } from './byte-source.js';
 import { CaptureFrame } from './frame.js';
 import type { InterfaceRegistry } from './interfaces.js';
 import { Rule } from './spec-rules.js';
+import type { WindowPool } from './window-pool.js';
 import type { FrameSource, InterfaceInfo, InterfaceStats, ReadIssue, ReadIssueKind } from './types.js';
 
 /** Where an issue lies and which rule it breaks (see ReadIssue). */
@@ -56,6 +57,10 @@ export abstract class CaptureFileReader implements FrameSource {
   }
 
   abstract next(): CaptureFrame | null;
+
+  pinWindows(pool: WindowPool): void {
+    this.source.pin(pool);
+  }
 
   close(): void {
     this.finished = true;

@@ -7,9 +7,11 @@
 // Frames keep their original numbers.
 //
 // This runs for every analysed frame, so nothing is allocated per frame in the steady
-// state: held frames are pooled objects in a ring (sorted by time), their bytes copied
-// into 1 MiB slabs that are reused once every frame in them is released.
+// state: held frames are pooled objects in a ring (sorted by time). Their bytes stay in the
+// reader's windows, pinned (window-pool.ts) until every frame in them is released; frames
+// of a source that cannot pin are copied into 1 MiB slabs, reused the same way.
 
+import { WindowPool, type PinnedWindow } from './window-pool.js';
 import type { FrameSource, InterfaceInfo, InterfaceStats, RawFrame, ReadIssue } from './types.js';
 
 export interface ReorderOptions {
@@ -56,6 +58,8 @@ class HeldFrame implements RawFrame {
   direction: RawFrame['direction'] = null;
   comments: string[] | null = null;
   slab: Slab = NO_SLAB;
+  /** The reader's window the bytes are in (not copied), or null when they are in `slab`. */
+  window: PinnedWindow | null = null;
   get bytes(): Uint8Array {
     return this.data.subarray(this.start, this.end);
   }
@@ -97,11 +101,13 @@ export class TimeOrderedSource implements FrameSource {
   private lastSec = 0;
   private lastNsec = 0;
   private lastNo = -1;
+  private readonly windows = new WindowPool();
 
   constructor(private readonly inner: FrameSource, options: ReorderOptions = {}) {
     this.windowSeconds = options.windowSeconds ?? 1;
     this.maxFrames = Math.max(1, options.maxFrames ?? 16384);
     this.grow(16);
+    inner.pinWindows?.(this.windows);
   }
 
   get interfaces(): readonly InterfaceInfo[] { return this.inner.interfaces; }
@@ -165,8 +171,25 @@ export class TimeOrderedSource implements FrameSource {
     this.head = 0;
   }
 
-  /** Copy a frame out of the reader's buffer into the current slab. */
+  /** Keeps a frame: its bytes where they are when the reader pinned them, else a copy in a slab. */
   private hold(f: RawFrame): HeldFrame {
+    const copy = this.spareFrames.pop() ?? new HeldFrame();
+    copy.no = f.no; copy.iface = f.iface; copy.tsSec = f.tsSec; copy.tsNsec = f.tsNsec; copy.origLen = f.origLen;
+    copy.fileOffset = f.fileOffset; copy.direction = f.direction; copy.comments = f.comments;
+    const window = this.windows.windowOf(f.data);
+    if (window !== null) {
+      window.held++;
+      copy.window = window;
+      copy.slab = NO_SLAB;
+      copy.data = f.data; copy.start = f.start; copy.end = f.end;
+      return copy;
+    }
+    this.copyBytes(f, copy);
+    return copy;
+  }
+
+  /** Copies a frame's bytes out of the reader's buffer into the current slab. */
+  private copyBytes(f: RawFrame, copy: HeldFrame): void {
     const data = f.data;
     const length = f.end - f.start;
     if (data !== this.sourceData) this.viewSource(data);
@@ -185,11 +208,7 @@ export class TimeOrderedSource implements FrameSource {
     else slab.bytes.set(data.subarray(f.start, f.end), at);
     slab.used = at + length;
     slab.live++;
-    const copy = this.spareFrames.pop() ?? new HeldFrame();
-    copy.no = f.no; copy.iface = f.iface; copy.tsSec = f.tsSec; copy.tsNsec = f.tsNsec; copy.origLen = f.origLen;
     copy.data = slab.bytes; copy.start = at; copy.end = at + length; copy.slab = slab;
-    copy.fileOffset = f.fileOffset; copy.direction = f.direction; copy.comments = f.comments;
-    return copy;
   }
 
   /** A word view of a reader's buffer (it changes only when the reader grows its window). */
@@ -199,14 +218,20 @@ export class TimeOrderedSource implements FrameSource {
   }
 
   private recycle(frame: HeldFrame): void {
+    frame.comments = null;
+    this.spareFrames.push(frame);
+    const window = frame.window;
+    if (window !== null) {
+      frame.window = null;
+      this.windows.release(window);
+      return;
+    }
     const slab = frame.slab;
     slab.live--;
     if (slab.live === 0 && slab !== this.slab) {
       slab.used = 0;
       if (slab.bytes.length === SLAB_BYTES + 3) this.spareSlabs.push(slab);
     }
-    frame.comments = null;
-    this.spareFrames.push(frame);
   }
 }
 

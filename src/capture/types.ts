@@ -4,6 +4,7 @@
 // chunk buffer and stays valid only until the next call to that reader's
 // `next()`. Code that keeps frame bytes must copy them.
 
+import type { WindowPool } from './window-pool.js';
 /** libpcap LINKTYPE_* values we understand (https://www.tcpdump.org/linktypes.html). */
 export const LinkType = {
   NULL: 0,
@@ -139,4 +140,10 @@ export interface FrameSource {
   readonly names: ReadonlyMap<string, string[]>;
   /** Release file descriptors. Safe to call twice. */
   close(): void;
+  /**
+   * Optional: from now on the bytes of the frames handed out stay valid until `pool` frees
+   * their window (window-pool.ts), so a consumer that holds frames need not copy them.
+   * Sources without it hand out bytes valid only until the next call.
+   */
+  pinWindows?(pool: WindowPool): void;
 }

@@ -102,6 +102,10 @@ export class FrameDecoder {
   private lastByteOffset = 0;
   private wholeBytes: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
   private wholeView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  /** The buffer before the last one, and its views. */
+  private otherData: Uint8Array | null = null;
+  private otherBytes: Uint8Array<ArrayBufferLike> = this.wholeBytes;
+  private otherView: DataView<ArrayBufferLike> = this.wholeView;
   // What the frame's interface decides, kept while frames come from the same (immutable)
   // interface object: readers hand out one per interface.
   private lastIface: FrameInput['iface'] | null = null;
@@ -166,6 +170,23 @@ export class FrameDecoder {
   }
 
   private useBuffer(data: Uint8Array): void {
+    // Merged files alternate between their readers' windows: swap with the previous buffer's
+    // views rather than make new ones for every frame.
+    if (data === this.otherData) {
+      const bytes = this.wholeBytes;
+      const view = this.wholeView;
+      this.otherData = this.lastData;
+      this.wholeBytes = this.otherBytes;
+      this.wholeView = this.otherView;
+      this.otherBytes = bytes;
+      this.otherView = view;
+      this.lastData = data;
+      this.lastByteOffset = data.byteOffset;
+      return;
+    }
+    this.otherData = this.lastData;
+    this.otherBytes = this.wholeBytes;
+    this.otherView = this.wholeView;
     this.lastData = data;
     this.lastByteOffset = data.byteOffset;
     this.wholeBytes = new Uint8Array(data.buffer);
