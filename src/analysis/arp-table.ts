@@ -27,7 +27,7 @@
 // A real MAC change (a container recreated with the same IP) is two claims seconds
 // apart: arp.changed, no duplicate. The window is the rule that tells them apart.
 
-import { ArpLayer, formatIpv4, formatMac, isGroupMac, type JsonValue, type Layer, type MacNumber } from '../decode/index.js';
+import { LayerKind, type ArpLayer, formatIpv4, formatMac, isGroupMac, type JsonValue, type Layer, type MacNumber } from '../decode/index.js';
 import { DEFAULT_LIMITS, OverflowLog, type Overflow } from './limits.js';
 import type { AnalysisFrame, Change, Engine, EngineOptions } from './types.js';
 
@@ -102,11 +102,7 @@ export class ArpEngine implements Engine {
     if (frame.copy.isCopy) return;
     const list = frame.layers;
     const items = list.items;
-    // instanceof, not `proto`: a monomorphic check on the frames that are not ARP (most).
-    let index = -1;
-    for (let i = 0; i < list.count; i++) {
-      if (items[i] instanceof ArpLayer) { index = i; break; }
-    }
+    const index = list.indexOf(LayerKind.Arp); // one bit test on the frames that are not ARP (most)
     if (index < 0) return;
     const arp = items[index] as ArpLayer;
     if (!arp.ethIpv4 || (arp.op !== OP_REQUEST && arp.op !== OP_REPLY)) return;

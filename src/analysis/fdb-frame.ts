@@ -4,7 +4,7 @@
 // bridge device share the kernel timestamp of the skb). Filled into a reused object.
 
 import {
-  ArpLayer, EthLayer, IcmpLayer, Icmpv6Layer, Ipv4Layer, Ipv6Layer, SllLayer, TcpLayer, UdpLayer, VlanLayer, VxlanLayer, type LayerList,
+  ArpLayer, EthLayer, IcmpLayer, Icmpv6Layer, Ipv4Layer, Ipv6Layer, LayerKind, SllLayer, TcpLayer, UdpLayer, VlanLayer, VxlanLayer, type LayerList,
 } from '../decode/index.js';
 
 export class Observation {
@@ -98,6 +98,7 @@ function signature(list: LayerList, at: number, etype: number): number {
 
 /** Index of a VXLAN layer with an Ethernet frame inside, preceded by UDP over IPv4; -1 when none. */
 export function findVxlan(list: LayerList, from: number): number {
+  if ((list.has & (1 << LayerKind.Vxlan)) === 0) return -1;
   for (let i = from + 2; i + 1 < list.count; i++) {
     if (!(list.items[i] instanceof VxlanLayer)) continue;
     if (!(list.items[i - 1] instanceof UdpLayer) || !(list.items[i - 2] instanceof Ipv4Layer) || !(list.items[i + 1] instanceof EthLayer)) return -1;

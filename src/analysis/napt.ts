@@ -58,7 +58,7 @@
 // port is reported as its bridge (an `-i any` capture sees the container's packets
 // first on its veth). null when the capture does not name interfaces.
 
-import { formatIpv4, Ipv4Layer, type IcmpLayer, type JsonValue } from '../decode/index.js';
+import { formatIpv4, LayerKind, type Ipv4Layer, type IcmpLayer, type JsonValue } from '../decode/index.js';
 import {
   COUNTED, ERROR, F_BITS, F_DPORT, F_DST, F_IFACE_ID, F_IFINDEX, F_INV1, F_INV2, F_INV3, F_IPID, F_KEY, F_PROTO, F_SPORT, F_SRC,
   F_TTL, NONE, PAIRED, SightingWindow, WINDOW_MS, bitsOf, invariantHash, roleOf,
@@ -98,10 +98,8 @@ export class NaptEngine implements Engine {
     if (frame.copy.isCopy) return;
     const list = frame.layers;
     const items = list.items;
-    const n = list.count;
-    let i = 0;
-    while (i < n && !(items[i] instanceof Ipv4Layer)) i++; // instanceof: monomorphic on every frame
-    if (i + 1 >= n) return;
+    const i = list.indexOf(LayerKind.Ipv4);
+    if (i < 0 || i + 1 >= list.count) return;
     const ip = items[i] as Ipv4Layer;
     if (ip.partial || ((ip.mf || ip.fragOffset > 0) && !ip.reassembled)) return;
     const l4 = items[i + 1];

@@ -37,7 +37,7 @@
 // ignored }, each list sorted (VNI, then addresses/MACs numerically; mtu by first frame).
 
 import {
-  formatMac, IcmpLayer, isGroupMac, VxlanLayer, type Ipv4Layer, type JsonValue, type Layer,
+  formatMac, isGroupMac, LayerKind, type IcmpLayer, type VxlanLayer, type Ipv4Layer, type JsonValue, type Layer,
 } from '../decode/index.js';
 import { DEFAULT_LIMITS, OverflowLog, type AnalysisLimits, type Overflow } from './limits.js';
 import type { AnalysisFrame, Change, Engine, EngineOptions } from './types.js';
@@ -84,21 +84,23 @@ export class OverlayEngine implements Engine {
     if (frame.copy.isCopy) return;
     this.lastSec = frame.tsSec;
     const list = frame.layers;
+    if ((list.has & ((1 << LayerKind.Vxlan) | (1 << LayerKind.Icmp))) === 0) return; // most frames
     const items = list.items;
     const n = list.count;
     let vxlanIndex = -1;
     let level = 0;
-    // instanceof, not `proto`: monomorphic checks on every frame (most have neither).
+    const kinds = list.kinds;
     for (let i = 0; i < n; i++) {
-      const l = items[i];
-      if (l instanceof VxlanLayer) {
+      const kind = kinds[i];
+      if (kind === LayerKind.Vxlan) {
         // The inner frame runs to the next VXLAN header (nested) or the end.
         let next = i + 1;
-        while (next < n && items[next].proto !== 'vxlan') next++;
+        while (next < n && kinds[next] !== LayerKind.Vxlan) next++;
         this.vxlanPacket(frame, items, i, next, ++level, out);
         vxlanIndex = i;
-      } else if (l instanceof IcmpLayer && l.type === 3 && l.code === 4 && i > 0 && items[i - 1].proto === 'ipv4') {
-        this.fragNeeded(frame, items, i, vxlanIndex, out);
+      } else if (kind === LayerKind.Icmp && i > 0 && kinds[i - 1] === LayerKind.Ipv4) {
+        const icmp = items[i] as IcmpLayer;
+        if (icmp.type === 3 && icmp.code === 4) this.fragNeeded(frame, items, i, vxlanIndex, out);
       }
     }
   }

@@ -120,16 +120,7 @@ export class TimeOrderedSource implements FrameSource {
       this.recycle(this.released);
       this.released = null;
     }
-    while (!this.drained) {
-      if (this.count > 0 && (this.count >= this.maxFrames || this.latestSec - this.ring[this.head].tsSec > this.windowSeconds)) break;
-      const f = this.inner.next();
-      if (f === null) {
-        this.drained = true;
-        break;
-      }
-      if (f.tsSec > this.latestSec) this.latestSec = f.tsSec;
-      this.insert(this.hold(f));
-    }
+    if (!this.drained) this.fill();
     if (this.count === 0) return null;
     const frame = this.ring[this.head];
     this.head = (this.head + 1) & this.mask;
@@ -144,6 +135,25 @@ export class TimeOrderedSource implements FrameSource {
 
   close(): void {
     this.inner.close();
+  }
+
+  /**
+   * Reads until the earliest held frame is due (or the input ends). A method of its own:
+   * with this loop inside next(), `node --trace-deopt` showed V8 throwing next()'s optimized
+   * code away 46 to 346 times per 2,000,000 frames at the check after the loop ("insufficient
+   * type feedback"), and compiling it again each time.
+   */
+  private fill(): void {
+    while (!this.drained) {
+      if (this.count > 0 && (this.count >= this.maxFrames || this.latestSec - this.ring[this.head].tsSec > this.windowSeconds)) return;
+      const f = this.inner.next();
+      if (f === null) {
+        this.drained = true;
+        return;
+      }
+      if (f.tsSec > this.latestSec) this.latestSec = f.tsSec;
+      this.insert(this.hold(f));
+    }
   }
 
   private insert(item: HeldFrame): void {

@@ -12,6 +12,7 @@
 
 import { formatHexBytes, readMac } from './addr.js';
 import { Next, type DecodeContext, type NextKind } from './context.js';
+import { LayerKind } from './layers.js';
 
 /** Lengths in bytes (a const enum, like the field offsets: tsc writes the numbers in place). */
 export const enum ArpLength { FIXED = 8, ETH_IPV4 = 28 }
@@ -58,6 +59,6 @@ export function decodeArp(ctx: DecodeContext, offset: number, end: number): Next
   arp.tpa = ipv4 ? dv.getUint32(tpa) : 0;
   arp.spaText = ipv4 ? null : formatHexBytes(ctx.bytes, spa, plen);
   arp.tpaText = ipv4 ? null : formatHexBytes(ctx.bytes, tpa, plen);
-  ctx.target.push(arp);
+  ctx.target.push(arp, LayerKind.Arp);
   return Next.None;
 }

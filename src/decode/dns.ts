@@ -34,7 +34,7 @@
 
 import { formatIpv4, formatIpv6 } from './addr.js';
 import { Next, type DecodeContext, type NextKind } from './context.js';
-import type { DnsAnswer, DnsLayer, DnsQuestion } from './layers.js';
+import { LayerKind, type DnsAnswer, type DnsLayer, type DnsQuestion } from './layers.js';
 import { UdpLength } from './udp.js';
 
 export const DNS_HEADER_LEN = 12;
@@ -137,7 +137,7 @@ export function decodeDns(ctx: DecodeContext, offset: number, end: number): Next
   dns.arcount = dv.getUint16(offset + DnsField.ARCOUNT);
   dns.questions = [];
   dns.answers = [];
-  ctx.target.push(dns);
+  ctx.target.push(dns, LayerKind.Dns);
   decodeRecords(ctx, dns, offset, end, cut);
   return Next.None;
 }

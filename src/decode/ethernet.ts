@@ -14,6 +14,7 @@
 // A type <= 1500 is an 802.3 length: an LLC header follows, which we do not decode.
 
 import { Next, type DecodeContext, type NextKind } from './context.js';
+import { LayerKind } from './layers.js';
 import { etherTypeNext, EtherTypeLimit } from './dispatch.js';
 
 /** Lengths in bytes (a const enum, like the field offsets: tsc writes the numbers in place). */
@@ -36,7 +37,7 @@ export function decodeEthernet(ctx: DecodeContext, offset: number, end: number):
   eth.dst = w0 * 0x10000 + (w1 >>> 16);
   eth.src = (w1 & 0xffff) * 0x100000000 + w2;
   eth.type = type;
-  ctx.target.push(eth);
+  ctx.target.push(eth, LayerKind.Eth);
   if (type <= EtherTypeLimit.MAX_8023_LENGTH) return Next.None;
   ctx.etherType = type;
   return ctx.then(etherTypeNext(type), offset + EthLength.HEADER, end);

@@ -13,6 +13,7 @@
 // carries an Ethernet frame; other types are EtherTypes of a bare network packet.
 
 import { Next, type DecodeContext, type NextKind } from './context.js';
+import { LayerKind } from './layers.js';
 import { etherTypeNext } from './dispatch.js';
 
 /** Lengths in bytes (a const enum, like the field offsets: tsc writes the numbers in place). */
@@ -36,7 +37,7 @@ export function decodeGeneve(ctx: DecodeContext, offset: number, end: number): N
   g.critical = (flags & 0x40) !== 0;
   g.protocol = ctx.dv.getUint16(offset + GeneveField.PROTOCOL);
   g.vni = ctx.dv.getUint32(offset + GeneveField.VNI) >>> 8;
-  ctx.target.push(g);
+  ctx.target.push(g, LayerKind.Geneve);
   if (g.version !== SUPPORTED_VERSION) {
     ctx.issue('geneve', offset, 'unsupported', `Geneve version ${g.version} is not decoded (only version 0 exists).`);
     return Next.None;

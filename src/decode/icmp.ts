@@ -14,6 +14,7 @@
 // +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 
 import { Next, type DecodeContext, type NextKind } from './context.js';
+import { LayerKind } from './layers.js';
 import { internetChecksum } from './checksum.js';
 
 /** Lengths in bytes (a const enum, like the field offsets: tsc writes the numbers in place). */
@@ -91,7 +92,7 @@ export function decodeIcmp(ctx: DecodeContext, offset: number, end: number): Nex
   } else {
     icmp.checksumOk = null;
   }
-  ctx.target.push(icmp);
+  ctx.target.push(icmp, LayerKind.Icmp);
 
   if (isIcmpError(type) && available > IcmpLength.HEADER && ctx.quotedDepth < IcmpLimit.MAX_QUOTED_DEPTH) {
     ctx.decodeQuoted(icmp.quoted, Next.Ipv4, offset + IcmpLength.HEADER, end);

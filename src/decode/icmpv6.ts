@@ -33,7 +33,7 @@ import { internetChecksum } from './checksum.js';
 import { Next, type DecodeContext, type NextKind } from './context.js';
 import { IpProto } from './dispatch.js';
 import { ipv6PseudoHeaderSum, Ipv6Ext } from './ipv6.js';
-import type { Icmpv6Layer } from './layers.js';
+import { LayerKind, type Icmpv6Layer } from './layers.js';
 
 /** Lengths in bytes (a const enum, like the field offsets: tsc writes the numbers in place). */
 export const enum Icmpv6Length { HEADER = 8 }
@@ -148,7 +148,7 @@ export function decodeIcmpv6(ctx: DecodeContext, offset: number, end: number): N
     }
   }
   if (!checkable) icmp.checksumOk = null;
-  ctx.target.push(icmp);
+  ctx.target.push(icmp, LayerKind.Icmpv6);
 
   // The message was cut by the capture (not malformed) when the IP layer announced more than we hold.
   const cut = ctx.quotedDepth > 0 || ctx.ipPayloadLength < 0 || ctx.ipPayloadLength > available;

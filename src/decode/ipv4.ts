@@ -20,7 +20,7 @@ import { Next, type DecodeContext, type NextKind } from './context.js';
 import { ipProtoNext } from './dispatch.js';
 import { internetChecksum } from './checksum.js';
 import { Reassembly } from './ipv4-reassembly.js';
-import type { Ipv4Layer } from './layers.js';
+import { LayerKind, type Ipv4Layer } from './layers.js';
 
 /** Lengths in bytes (a const enum, like the field offsets: tsc writes the numbers in place). */
 export const enum Ipv4Length { MIN_HEADER = 20 }
@@ -88,7 +88,7 @@ export function decodeIpv4(ctx: DecodeContext, offset: number, end: number): Nex
   ip.reassembled = false;
   ip.fragmentCount = 0;
   ip.partial = false;
-  ctx.target.push(ip);
+  ctx.target.push(ip, LayerKind.Ipv4);
   if (headerLength > Ipv4Length.MIN_HEADER) checkOptions(ctx, offset + Ipv4Length.MIN_HEADER, offset + headerLength);
 
   if (ctx.verifyChecksums) {
@@ -191,7 +191,7 @@ function decodePartial(ctx: DecodeContext, offset: number, available: number): v
   ip.optionsLength = 0;
   ip.reassembled = false;
   ip.fragmentCount = 0;
-  ctx.target.push(ip);
+  ctx.target.push(ip, LayerKind.Ipv4);
 }
 
 /**

@@ -29,7 +29,7 @@
 
 import { Next, type DecodeContext, type NextKind } from './context.js';
 import { ipProtoNext } from './dispatch.js';
-import type { Ipv6Layer } from './layers.js';
+import { LayerKind, type Ipv6Layer } from './layers.js';
 
 /** Lengths in bytes (a const enum, like the field offsets: tsc writes the numbers in place). */
 export const enum Ipv6Length {
@@ -89,7 +89,7 @@ export function decodeIpv6(ctx: DecodeContext, offset: number, end: number): Nex
   ip.fragOffset = 0;
   ip.fragMore = false;
   ip.fragId = -1;
-  ctx.target.push(ip);
+  ctx.target.push(ip, LayerKind.Ipv6);
 
   // Where the payload ends. `declaredEnd` may lie past the captured bytes; `payloadEnd` does not.
   const headerEnd = offset + Ipv6Length.HEADER;

@@ -7,21 +7,72 @@
 
 import type { MacNumber } from './addr.js';
 
-/** A list that is refilled in place: `items[0..count)` are valid. */
+/**
+ * Layer classes as small numbers. LayerList records each item's kind, so that consumers
+ * find a layer by a byte compare (or learn it is absent from one bit test) instead of a
+ * type check per item: the analysis engines look for their layer in every frame.
+ */
+export const enum LayerKind {
+  Eth = 0, Vlan = 1, Sll = 2, Null = 3, Arp = 4, Ipv4 = 5, Icmp = 6, Udp = 7,
+  Vxlan = 8, Geneve = 9, Tcp = 10, Ipv6 = 11, Icmpv6 = 12, Dns = 13,
+}
+
+/** The kind of a layer, from its class (decoders pass theirs as a constant instead). */
+export function kindOf(layer: Layer): LayerKind {
+  switch (layer.proto) {
+    case 'eth': return LayerKind.Eth;
+    case 'vlan': return LayerKind.Vlan;
+    case 'sll': return LayerKind.Sll;
+    case 'null': return LayerKind.Null;
+    case 'arp': return LayerKind.Arp;
+    case 'ipv4': return LayerKind.Ipv4;
+    case 'icmp': return LayerKind.Icmp;
+    case 'udp': return LayerKind.Udp;
+    case 'vxlan': return LayerKind.Vxlan;
+    case 'geneve': return LayerKind.Geneve;
+    case 'tcp': return LayerKind.Tcp;
+    case 'ipv6': return LayerKind.Ipv6;
+    case 'icmpv6': return LayerKind.Icmpv6;
+    case 'dns': return LayerKind.Dns;
+  }
+}
+
+/** A list that is refilled in place: `items[0..count)` are valid, `kinds[0..count)` their kinds. */
 export class LayerList {
   items: Layer[] = [];
+  kinds = new Uint8Array(16);
+  /** Bit `1 << kind` set for every kind among the valid items. */
+  has = 0;
   count = 0;
-  push(layer: Layer): void {
-    if (this.count < this.items.length) this.items[this.count] = layer;
+  /** `kind` must be the layer's own (kindOf(layer), the default). */
+  push(layer: Layer, kind: LayerKind = kindOf(layer)): void {
+    const n = this.count;
+    if (n < this.items.length) this.items[n] = layer;
     else this.items.push(layer);
-    this.count++;
+    if (n === this.kinds.length) this.growKinds();
+    this.kinds[n] = kind;
+    this.has |= 1 << kind;
+    this.count = n + 1;
   }
   clear(): void {
     this.count = 0;
+    this.has = 0;
+  }
+  /** Index of the first valid item of `kind` at or after `from`, or -1. */
+  indexOf(kind: LayerKind, from = 0): number {
+    if ((this.has & (1 << kind)) === 0) return -1;
+    const kinds = this.kinds;
+    for (let i = from; i < this.count; i++) if (kinds[i] === kind) return i;
+    return -1;
   }
   /** A fresh array of the valid items (allocates; for tests and slow paths). */
   toArray(): Layer[] {
     return this.items.slice(0, this.count);
+  }
+  private growKinds(): void {
+    const bigger = new Uint8Array(this.kinds.length * 2);
+    bigger.set(this.kinds);
+    this.kinds = bigger;
   }
 }
 

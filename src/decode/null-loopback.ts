@@ -6,6 +6,7 @@
 // +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 
 import { Next, type DecodeContext, type NextKind } from './context.js';
+import { LayerKind } from './layers.js';
 import { etherTypeNext, EtherTypeLimit } from './dispatch.js';
 
 export const NULL_HEADER_LEN = 4;
@@ -17,7 +18,7 @@ function decodeFamily(ctx: DecodeContext, offset: number, end: number, family: n
   const nul = ctx.nul.take();
   nul.offset = offset - ctx.frameStart;
   nul.family = family;
-  ctx.target.push(nul);
+  ctx.target.push(nul, LayerKind.Null);
   // Some captures put an EtherType where the family goes; Wireshark reads any value
   // above the 802.3 length range that way, and so do we.
   if (family > EtherTypeLimit.MAX_8023_LENGTH) {

@@ -15,6 +15,7 @@
 
 import { formatHexBytes, readMac } from './addr.js';
 import { Next, type DecodeContext, type NextKind } from './context.js';
+import { LayerKind } from './layers.js';
 import { etherTypeNext } from './dispatch.js';
 
 export const SLL_HEADER_LEN = 16;
@@ -60,7 +61,7 @@ export function decodeSll(ctx: DecodeContext, offset: number, end: number): Next
   sll.ifindex = -1;
   fillAddress(ctx, offset + SllField.ADDR, ctx.dv.getUint16(offset + SllField.HALEN), sll);
   sll.type = ctx.dv.getUint16(offset + SllField.PROTOCOL);
-  ctx.target.push(sll);
+  ctx.target.push(sll, LayerKind.Sll);
   ctx.sllPkttype = sll.pkttype;
   return nextFor(ctx, sll.hatype, sll.type, offset + SLL_HEADER_LEN, end);
 }
@@ -78,7 +79,7 @@ export function decodeSll2(ctx: DecodeContext, offset: number, end: number): Nex
   sll.hatype = ctx.dv.getUint16(offset + Sll2Field.HATYPE);
   sll.pkttype = ctx.bytes[offset + Sll2Field.PKTTYPE];
   fillAddress(ctx, offset + Sll2Field.ADDR, ctx.bytes[offset + Sll2Field.HALEN], sll);
-  ctx.target.push(sll);
+  ctx.target.push(sll, LayerKind.Sll);
   ctx.sllPkttype = sll.pkttype;
   ctx.sllIfindex = sll.ifindex;
   return nextFor(ctx, sll.hatype, sll.type, offset + SLL2_HEADER_LEN, end);

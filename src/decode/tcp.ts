@@ -30,7 +30,7 @@
 // "unknown" (-1, headerLength 0), as Wireshark still shows the ports of a cut header.
 
 import { Next, type DecodeContext, type NextKind } from './context.js';
-import type { TcpLayer } from './layers.js';
+import { LayerKind, type TcpLayer } from './layers.js';
 
 /** Lengths in bytes (a const enum, like the field offsets: tsc writes the numbers in place). */
 export const enum TcpLength {
@@ -84,7 +84,7 @@ export function decodeTcp(ctx: DecodeContext, offset: number, end: number): Next
   tcp.tsEcr = -1;
   tcp.payloadLength = 0;
   tcp.headerComplete = false;
-  ctx.target.push(tcp);
+  ctx.target.push(tcp, LayerKind.Tcp);
 
   if (available < TcpLength.MIN_HEADER) {
     // Quoted by an ICMP error (or cut by the capture): keep the 32-bit words that were captured.

@@ -10,6 +10,7 @@
 // The payload goes to VXLAN, Geneve or DNS by port (the lower port is tried first, as Wireshark does).
 
 import { Next, type DecodeContext, type NextKind } from './context.js';
+import { LayerKind } from './layers.js';
 
 /** Lengths in bytes (a const enum, like the field offsets: tsc writes the numbers in place). */
 export const enum UdpLength { HEADER = 8 }
@@ -28,7 +29,7 @@ export function decodeUdp(ctx: DecodeContext, offset: number, end: number): Next
       cut.dport = available >= 4 ? dv.getUint16(offset + UdpField.DPORT) : -1;
       cut.length = available >= 6 ? dv.getUint16(offset + UdpField.LENGTH) : -1;
       cut.checksum = -1;
-      ctx.target.push(cut);
+      ctx.target.push(cut, LayerKind.Udp);
     }
     return Next.None;
   }
@@ -43,7 +44,7 @@ export function decodeUdp(ctx: DecodeContext, offset: number, end: number): Next
   udp.dport = dport;
   udp.length = length;
   udp.checksum = lengthChecksum & 0xffff;
-  ctx.target.push(udp);
+  ctx.target.push(udp, LayerKind.Udp);
   let payloadEnd = end;
   if (length < UdpLength.HEADER) {
     // Length 0 is how jumbograms and GSO super-packets leave it; use what was captured.

@@ -8,6 +8,7 @@
 // The TPID itself is the previous header's type field. Tags stack (QinQ and deeper).
 
 import { Next, type DecodeContext, type NextKind } from './context.js';
+import { LayerKind } from './layers.js';
 import { etherTypeNext, EtherTypeLimit } from './dispatch.js';
 
 /** Lengths in bytes (a const enum, like the field offsets: tsc writes the numbers in place). */
@@ -27,7 +28,7 @@ export function decodeVlan(ctx: DecodeContext, offset: number, end: number): Nex
   tag.dei = (tci >>> 12) & 1;
   tag.id = tci & 0x0fff;
   tag.type = ctx.dv.getUint16(offset + VlanField.TYPE);
-  ctx.target.push(tag);
+  ctx.target.push(tag, LayerKind.Vlan);
   if (tag.type <= EtherTypeLimit.MAX_8023_LENGTH) return Next.None;
   ctx.etherType = tag.type;
   return ctx.then(etherTypeNext(tag.type), offset + VlanLength.TAG, end);

@@ -10,6 +10,7 @@
 // An inner Ethernet frame follows, decoded by the same decoders to any depth.
 
 import { Next, type DecodeContext, type NextKind } from './context.js';
+import { LayerKind } from './layers.js';
 
 /** Lengths in bytes (a const enum, like the field offsets: tsc writes the numbers in place). */
 export const enum VxlanLength { HEADER = 8 }
@@ -26,7 +27,7 @@ export function decodeVxlan(ctx: DecodeContext, offset: number, end: number): Ne
   vx.offset = offset - ctx.frameStart;
   vx.flags = ctx.bytes[offset + VxlanField.FLAGS];
   vx.vni = ctx.dv.getUint32(offset + VxlanField.VNI) >>> 8;
-  ctx.target.push(vx);
+  ctx.target.push(vx, LayerKind.Vxlan);
   if ((vx.flags & VxlanFlag.I) === 0) {
     ctx.issue('vxlan', offset + VxlanField.FLAGS, 'bad-field',
       `VXLAN flags 0x${vx.flags.toString(16).padStart(2, '0')} lack the I bit, so the VNI is not valid (RFC 7348).`);
