@@ -22,7 +22,11 @@ export interface AnalysisLimits {
   readonly neighEntries: number;
   /** Live NAT connections: nf_conntrack_max (262144 on a host with 4 GB+). */
   readonly natConnections: number;
-  /** Retired NAT connections kept for the report (the live ones are always listed). */
+  /**
+   * Retired NAT connections kept for the report: the first natHistory / 2 to end and the
+   * last ones (the live ones are always listed). Not a kernel limit: reaching it refuses
+   * nothing, the report says how many it left out (`capped.nat`).
+   */
   readonly natHistory: number;
   /** VNIs the overlay engine follows (each runs its own bridge and ARP tables). */
   readonly overlayVnis: number;
@@ -55,7 +59,7 @@ export const DEFAULT_LIMITS: AnalysisLimits = Object.freeze({
   interfaces: 4096,
   neighEntries: 1024,
   natConnections: 262144,
-  natHistory: 262_144,
+  natHistory: 20_000,
   overlayVnis: 4096,
   overlayFdbEntries: 65536,
   overlayTunnels: 65536,

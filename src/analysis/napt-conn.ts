@@ -44,8 +44,8 @@ export class NatConn {
   heapIndex = -1;
   /** Its place in the order connections were found (the report's order). */
   position = -1;
-  /** Retired and kept as a row of the table's history (napt-history.ts): changes are written there too. */
-  compacted = false;
+  /** Retired: its row in the table's history (napt-history.ts), where changes are written too; -1 when not stored (live, or withdrawn while live). */
+  historyRow = -1;
   constructor(
     readonly proto: number,
     readonly oSrc: number, readonly oDst: number, readonly oSport: number, readonly oDport: number,
@@ -71,7 +71,7 @@ export class NatConn {
     c.finOrig = this.finOrig; c.finReply = this.finReply; c.rst = this.rst;
     c.heapIndex = this.heapIndex;
     c.position = this.position;
-    c.compacted = this.compacted;
+    c.historyRow = this.historyRow;
     return c;
   }
 

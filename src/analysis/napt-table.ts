@@ -1,7 +1,8 @@
-// The NAPT engine's connection table (see napt.ts): every connection found, in the
-// order found (the report lists them all, expired ones included), the tuple index of
-// the live ones, their packet counts, and their expiry by conntrack's timeouts. A
-// retired connection is kept as a compact row (napt-history.ts); its NatConn object
+// The NAPT engine's connection table (see napt.ts): the live connections (the tuple
+// index, their packet counts, their expiry by conntrack's timeouts) and a bounded history
+// of the retired ones for the report (napt-history.ts: the first and last natHistory / 2).
+// Only nf_conntrack_max (natConnections live) refuses a new connection, as in the kernel:
+// the history forgets, it never stops tracking. A retired connection's NatConn object
 // lives on only while a recent sighting still refers to it.
 
 import type { JsonValue } from '../decode/index.js';
@@ -12,33 +13,25 @@ import { ORIG_POST, ORIG_PRE, REPLY_POST, REPLY_PRE, TupleIndex, isOriginal, typ
 import { DEFAULT_LIMITS, OverflowLog, type AnalysisLimits } from './limits.js';
 import type { Change } from './types.js';
 
-/** Most connections the report lists (first half and last half of those found). */
-export const REPORT_MAX = 20_000;
-
 export class NatTable {
-  /** Every connection found, by position; null once retired (it is then a row of `history`). */
-  private conns: (NatConn | null)[] = [];
-  private history = new NatHistory();
+  /** Connections in the tuple index (not expired, replaced or withdrawn), in the order found. */
+  private live = new Set<NatConn>();
+  private history: NatHistory;
+  /** Connections found so far: the next one's `position`. */
+  private found = 0;
   private readonly index = new TupleIndex<NatConn>();
   private timers = new ExpiryQueue();
-  /** Connections in the tuple index (not expired, replaced or withdrawn). */
-  private live = 0;
   overflow = new OverflowLog();
 
-  constructor(private readonly limits: AnalysisLimits = DEFAULT_LIMITS) {}
+  constructor(private readonly limits: AnalysisLimits = DEFAULT_LIMITS) {
+    this.history = new NatHistory(limits.natHistory);
+  }
 
-  /**
-   * True when a new connection cannot be tracked: conntrack drops the packet of a new
-   * connection when nf_conntrack_max is reached; the report keeps at most natHistory.
-   */
+  /** True when a new connection cannot be tracked: conntrack drops it when nf_conntrack_max is reached. */
   full(no: number, out: Change[]): boolean {
     const l = this.limits;
-    if (this.live >= l.natConnections) {
+    if (this.live.size >= l.natConnections) {
       this.overflow.hit('conntrack', null, l.natConnections, 'dropped', no, 'live connections', out);
-      return true;
-    }
-    if (this.conns.length >= l.natHistory) {
-      this.overflow.hit('nat-history', null, l.natHistory, 'refused', no, 'connections in the report', out);
       return true;
     }
     return false;
@@ -67,9 +60,8 @@ export class NatTable {
   add(c: NatConn): void {
     this.retireConflicts(c);
     this.indexConn(c);
-    c.position = this.conns.length;
-    this.conns.push(c);
-    this.live++;
+    c.position = this.found++;
+    this.live.add(c);
   }
 
   /** Counts a packet of `conn` seen as `role`. */
@@ -93,12 +85,12 @@ export class NatTable {
     else conn.pktsReply--;
     if (conn.pktsOrig + conn.pktsReply > 0 || conn.withdrawn) {
       if (conn.active) this.timers.arm(conn); // fewer replies can mean a shorter timeout
-      if (conn.compacted) this.history.store(conn.position, conn);
+      if (conn.historyRow >= 0) this.history.update(conn.historyRow, conn);
       return;
     }
     conn.withdrawn = true;
-    this.retire(conn);
-    this.history.store(conn.position, conn); // retired before, its row changes too
+    if (conn.active) this.retire(conn); // not stored: withdrawn connections are not reported
+    else this.history.withdraw(conn.historyRow, conn); // retired before, its row changes too
     out.push({
       frame: no, kind: 'nat.withdrawn', proto: conn.protoName(), original: conn.original(), reply: conn.reply(),
       reason: 'its only packet was paired with another translation',
@@ -126,16 +118,14 @@ export class NatTable {
   retire(c: NatConn): void {
     if (!c.active) return;
     c.active = false;
-    this.live--;
+    this.live.delete(c);
     const x = this.index;
     x.remove(c.proto, c.oSrc, c.oDst, c.oSport, c.oDport, c);
     x.remove(c.proto, c.rDst, c.rSrc, c.rDport, c.rSport, c);
     x.remove(c.proto, c.rSrc, c.rDst, c.rSport, c.rDport, c);
     x.remove(c.proto, c.oDst, c.oSrc, c.oDport, c.oSport, c);
     this.timers.remove(c);
-    this.history.store(c.position, c);
-    this.conns[c.position] = null;
-    c.compacted = true;
+    if (!c.withdrawn) c.historyRow = this.history.add(c);
   }
 
   private indexConn(c: NatConn): void {
@@ -158,38 +148,37 @@ export class NatTable {
     if (e !== null) this.retire(e.conn);
   }
 
-  /** Connections the last report() left out (it lists the first and last REPORT_MAX / 2). */
-  reportOmitted = 0;
+  /** Retired connections report() leaves out: those that ended between the first and the last natHistory / 2. */
+  get reportOmitted(): number {
+    return this.history.dropped;
+  }
 
   /**
-   * The translated connections seen, in the order they were found: all of them up to
-   * REPORT_MAX, else the first and the last REPORT_MAX / 2 (a capture of a few GB finds
-   * hundreds of thousands; the report says how many were left out).
+   * The translated connections, in the order they were found: every live one, and the
+   * retired ones the history keeps (a capture of a few GB finds hundreds of thousands;
+   * reportOmitted says how many were left out).
    */
   report(): JsonValue {
-    const head: JsonValue[] = [];
-    const tail: JsonValue[] = [];
-    let shown = 0;
-    let listed = 0;
-    for (let i = 0; i < this.conns.length; i++) {
-      const c = this.conns[i] ?? this.history.conn(i);
-      if (c.withdrawn) continue;
-      listed++;
-      if (head.length < REPORT_MAX / 2) head.push(c.toJson());
-      else {
-        tail[shown % (REPORT_MAX / 2)] = c.toJson(); // a ring of the last ones
-        shown++;
+    const h = this.history;
+    const rows = h.rowsInFoundOrder();
+    const out: JsonValue[] = [];
+    let next = 0;
+    const retiredBefore = (position: number) => {
+      for (; next < rows.length && h.positionAt(rows[next]) < position; next++) {
+        if (!h.withdrawnAt(rows[next])) out.push(h.conn(rows[next]).toJson());
       }
+    };
+    for (const c of this.live) {
+      retiredBefore(c.position);
+      out.push(c.toJson());
     }
-    this.reportOmitted = Math.max(0, listed - REPORT_MAX);
-    const start = shown > REPORT_MAX / 2 ? shown % (REPORT_MAX / 2) : 0;
-    for (let k = 0; k < tail.length; k++) head.push(tail[(start + k) % tail.length]);
-    return head;
+    retiredBefore(Infinity);
+    return out;
   }
 
   /** Number of live connections (in the tuple index: not expired or replaced). */
   get activeCount(): number {
-    return this.live;
+    return this.live.size;
   }
 
   /**
@@ -200,7 +189,7 @@ export class NatTable {
   copy(): { table: NatTable; map: (conn: NatConn) => NatConn } {
     const table = new NatTable(this.limits);
     table.history = this.history.copy();
-    table.live = this.live;
+    table.found = this.found;
     table.overflow.copyFrom(this.overflow);
     const copies = new Map<NatConn, NatConn>();
     const map = (c: NatConn): NatConn => {
@@ -211,14 +200,10 @@ export class NatTable {
       }
       return d;
     };
-    for (const c of this.conns) {
-      if (c === null) {
-        table.conns.push(null);
-        continue;
-      }
+    for (const c of this.live) {
       const d = map(c);
-      table.conns.push(d);
-      if (d.active) table.indexConn(d);
+      table.live.add(d);
+      table.indexConn(d);
     }
     table.timers = this.timers.copy(map);
     return { table, map };

@@ -126,7 +126,7 @@ export type ChangeEvent = { frame: number; kind: string; [key: string]: JsonValu
 
 /** A table that reached its cap (src/analysis/limits.ts): reported once, then counted. */
 export type OverflowReport = {
-  /** The limit's short name: 'fdb', 'neigh', 'conntrack', 'nat-history', 'vni', 'overlay-fdb', 'tunnels', 'frag', 'events', 'recent'. */
+  /** The limit's short name: 'fdb', 'neigh', 'conntrack', 'vni', 'overlay-fdb', 'tunnels', 'frag', 'events', 'recent'. */
   table: string;
   /** Which one: 'bridge docker0', 'VNI 42', ... (null for the engine's only table). */
   name: string | null;
@@ -155,7 +155,7 @@ export type AnalysisReport = {
   arp: ArpEntryReport[];
   nat: NatEntryReport[];
   overlay: OverlayReport;
-  /** Lists shortened to a bounded size (`nat`: the first and last 10,000 connections found), with how many entries each left out. */
+  /** Lists shortened to a bounded size, with how many entries each left out (`nat`: the live connections and the first and last natHistory / 2 to end are listed). */
   capped?: Record<string, number>;
   /** Every change in the order the engines made it (absent when not asked for). */
   events?: ChangeEvent[];

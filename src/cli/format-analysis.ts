@@ -51,7 +51,9 @@ export function analysisText(report: Obj, showEvents: boolean, changeCounts?: Re
       return [e.proto, e.type, endpoint(e.original as Obj, e.proto), endpoint(e.reply as Obj, e.proto), e.inside, e.outside, count, e.firstFrame, e.lastFrame];
     }, 'container', 2));
   const natOmitted = ((report.capped ?? {}) as Obj).nat;
-  if (typeof natOmitted === 'number') out.push(`(${natOmitted} more connections, found between the first and the last ${list(report.nat).length / 2}, are not listed)`, '');
+  if (typeof natOmitted === 'number') {
+    out.push(`(${natOmitted} more connections, which ended between the first and the last ones listed, are not listed; --limit nat-history=N keeps more)`, '');
+  }
   const overlay = (report.overlay ?? {}) as Obj;
   pushAll(out, renderTable('VXLAN tunnels', ['vni', 'local', 'remote', 'port', 'frames'],
     list(overlay.tunnels).map((t) => [t.vni, named(t.local, t.localName), named(t.remote, t.remoteName), t.port, t.frames])));

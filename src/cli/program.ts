@@ -62,7 +62,7 @@ export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: n
     .option('--vxlan-port <port>', `also decode this UDP port as VXLAN (always ${DEFAULT_VXLAN_PORT}; repeatable)`, port, [])
     .option('--ageing <seconds>', 'bridge FDB ageing time', seconds, 300)
     .option('-c, --count <n>', 'analyse only the first n frames (in time order)', count, 0)
-    .option('--limit <name=n,...>', 'cap a table (repeatable): fdb, interfaces, neigh, conntrack, nat-history, vni, overlay-fdb, tunnels, frag, frag-time, events, recent, housekeeping-macs; a full table is reported', limits)
+    .option('--limit <name=n,...>', 'cap a table (repeatable): fdb, interfaces, neigh, conntrack, nat-history, vni, overlay-fdb, tunnels, frag, frag-time, events, recent, housekeeping-macs; a full table is reported (nat-history: ended NAT connections listed, the rest counted)', limits)
     .option('-Y, --display-filter <filter>', 'list (and write with -w) only the frames that match, and their changes; the tables still come from every frame, as the kernel saw them all')
     .option('-w, --write <file>', 'also write the analysed frames to this file (.pcap: classic pcap; else pcapng, keeping interfaces and names)')
     .action((files: string[], opts: { topology: string[]; json: boolean; ndjson: boolean; events: boolean; vxlanPort: number[]; ageing: number; count: number; write?: string; displayFilter?: string; limit?: Partial<AnalysisLimits> }) => {

@@ -143,13 +143,62 @@ describe('conntrack under a flood of new connections', () => {
     expect(o).toMatchObject({ limit: 1000, action: 'dropped', count: 2000 });
   });
 
-  it('keeps at most natHistory connections in the report', () => {
+  it('a NAT flood past natHistory: tracked to the end, the report keeps the first and the newest and counts the rest', () => {
     const p = pipelineWith({ natHistory: 10 });
-    run(p, manyNatFlows(50));
-    expect(p.report().nat).toHaveLength(10);
-    expect(only(p, 'nat-history').count).toBe(40);
+    const news: number[] = [];
+    for (const f of expiringNatFlows(50)) {
+      p.push(f);
+      for (const c of p.lastChanges) if (c.kind === 'nat.new') news.push(f.no);
+    }
+    p.finish();
+    expect(news).toHaveLength(50); // the live table translated every one, the last ones included
+    expect(news.at(-1)).toBe(100);
+    // 49 ended: the first 5 and the last 5 are listed, with the one still live; 39 are left out
+    expect(sportsOf(p)).toEqual([1024, 1025, 1026, 1027, 1028, 1068, 1069, 1070, 1071, 1072, 1073]);
+    expect(p.report().capped).toEqual({ nat: 39 });
+    expect(overflowsOf(p)).toEqual([]);
+  });
+
+  it('replay clones taken before and after the NAT history wraps stay independent and continue as the original', () => {
+    const straight = pipelineWith({ natHistory: 10 });
+    pushFlows(straight, 0, 80);
+    const p = pipelineWith({ natHistory: 10 });
+    pushFlows(p, 0, 8); // 7 ended: the history is not full
+    const before = p.clone();
+    const beforeReport = JSON.stringify(before.report());
+    pushFlows(p, 8, 30); // 29 ended: its ring has wrapped
+    const after = p.clone();
+    const afterReport = JSON.stringify(after.report());
+    pushFlows(p, 30, 80);
+    expect(JSON.stringify(before.report())).toBe(beforeReport);
+    expect(JSON.stringify(after.report())).toBe(afterReport);
+    expect(before.report().capped).toBeUndefined();
+    expect(after.report().capped).toEqual({ nat: 29 - 10 });
+    pushFlows(after, 30, 80);
+    pushFlows(before, 8, 80);
+    for (const q of [p, before, after]) {
+      expect(q.report().nat).toEqual(straight.report().nat);
+      expect(q.report().capped).toEqual({ nat: 79 - 10 });
+    }
   });
 });
+
+/** manyNatFlows, each flow 31 s after the one before: UDP's 30 s timeout ends it when the next begins. */
+function* expiringNatFlows(n: number): Generator<StreamFrame> {
+  for (const f of manyNatFlows(n)) {
+    f.tsSec = 1_700_000_000 + Math.floor((f.no - 1) / 2) * 31;
+    yield f;
+  }
+}
+
+/** Pushes the frames of flows from..to-1 of expiringNatFlows. */
+function pushFlows(p: AnalysisPipeline, from: number, to: number): void {
+  for (const f of expiringNatFlows(to)) if (f.no > 2 * from) p.push(f);
+}
+
+function sportsOf(p: AnalysisPipeline): number[] {
+  return (p.report().nat as { original: { sport: number } }[]).map((e) => e.original.sport);
+}
 
 describe('IPv4 reassembly under fragments that never complete', () => {
   for (const mode of ['never-complete', 'overlapping', 'tiny', 'huge-offset'] as FragmentMode[]) {
@@ -351,6 +400,23 @@ describe('dockshark analyze --limit (built CLI)', () => {
     const text = runCli(['analyze', '--limit', 'fdb=1000', file]);
     expect(text.stdout).toMatch(/^Limits reached$/m);
     expect(text.stdout).toMatch(/^fdb +1000 +1001 +4000 refused +fdb overflow: bridge \(unnamed\) reached its limit of 1000 entries/m);
+  });
+
+  it('a NAT flood file past --limit nat-history: every translation made, the first and newest listed, the rest counted', () => {
+    const file = join(dir, 'nat-flood.pcap');
+    writeFileSync(file, pcapOf(expiringNatFlows(50)));
+    const json = runCli(['analyze', '--json', '--limit', 'nat-history=10', file]);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout);
+    expect(report.events.filter((e: Change) => e.kind === 'nat.new')).toHaveLength(50);
+    expect(report.nat.map((e: { original: { sport: number } }) => e.original.sport)).toEqual([1024, 1025, 1026, 1027, 1028, 1068, 1069, 1070, 1071, 1072, 1073]);
+    expect(report.capped).toEqual({ nat: 39 });
+    expect(report.limits).toBeUndefined();
+    const text = runCli(['analyze', '--limit', 'nat-history=10', file]);
+    expect(text.stdout).toMatch(/^\(39 more connections, which ended between the first and the last ones listed, are not listed; --limit nat-history=N keeps more\)$/m);
+    const all = JSON.parse(runCli(['analyze', '--json', file]).stdout);
+    expect(all.nat).toHaveLength(50);
+    expect(all.capped).toBeUndefined();
   });
 
   it('a recording within the caps has no limits section; a cap too small for it has one', () => {

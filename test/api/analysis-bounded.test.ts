@@ -1,14 +1,15 @@
 // What an `analyze` run keeps does not grow with the capture: the same scenario repeated 10x
 // more often gives the same tables, no change objects kept (analyze streams or counts them),
-// and the NAT list, which would grow with every connection ever found, capped at REPORT_MAX
-// (the first and last halves) with the report saying how many it left out.
+// and the NAT list, which would grow with every connection ever found, holding the live
+// connections and the first and last natHistory / 2 to end, with the report saying how
+// many it left out.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createEngines } from '../../src/analysis/engines.js';
-import { REPORT_MAX } from '../../src/analysis/napt-table.js';
+import { DEFAULT_LIMITS } from '../../src/analysis/limits.js';
 import { runAnalysis } from '../../src/api/analysis-run.js';
 import { openCapture } from '../../src/capture/open.js';
 import { PcapngFileWriter, encodeIdb, encodeShb } from '../../src/capture/pcapng-writer.js';
@@ -49,9 +50,10 @@ function analyse(copies: number) {
 }
 
 describe('an analyze run on a capture 10x longer', () => {
-  test('keeps no changes, the same tables, and a NAT list capped at REPORT_MAX', () => {
+  test('keeps no changes, the same tables, and a NAT list capped at natHistory ended connections', () => {
+    const kept = DEFAULT_LIMITS.natHistory;
     const perCopy = analyse(1).report.nat as unknown[];
-    const copies = Math.ceil((REPORT_MAX * 1.2) / perCopy.length);
+    const copies = Math.ceil((kept * 1.2) / perCopy.length);
     const small = analyse(Math.ceil(copies / 10));
     const large = analyse(copies);
     // The changes were made (and counted) but none was kept.
@@ -62,16 +64,21 @@ describe('an analyze run on a capture 10x longer', () => {
     for (const table of ['bridges', 'arp'] as const) {
       expect(JSON.stringify(large.report[table]).length).toBeLessThan(1.5 * JSON.stringify(small.report[table]).length + 100);
     }
-    // Connections ever found: all listed below the cap, the first and last halves above it.
+    // Connections ever found: all listed below the cap; above it the live ones (of the last
+    // copy: the others have expired) and the first and last halves of the ended ones.
     const found = perCopy.length * copies;
     expect(small.report.nat).toHaveLength(perCopy.length * Math.ceil(copies / 10));
     expect(small.report.capped).toBeUndefined();
     const nat = large.report.nat as { firstFrame: number }[];
-    expect(nat).toHaveLength(REPORT_MAX);
-    expect(large.report.capped).toEqual({ nat: found - REPORT_MAX });
+    expect(nat.length).toBeGreaterThan(kept);
+    expect(nat.length).toBeLessThanOrEqual(kept + perCopy.length);
+    expect(large.report.capped).toEqual({ nat: found - nat.length });
     expect(nat.slice(0, perCopy.length)).toEqual(perCopy);
     const frames = large.report.frames as number;
-    expect(nat[REPORT_MAX - 1].firstFrame).toBeGreaterThan(frames - (frames / copies) * 2);
+    expect(nat[nat.length - 1].firstFrame).toBeGreaterThan(frames - frames / copies);
+    // the first half ends before the middle of the capture, the last ones start after it
+    expect(nat[kept / 2 - 1].firstFrame).toBeLessThan(frames / 2);
+    expect(nat[kept / 2].firstFrame).toBeGreaterThan(frames / 2);
     expect(nat.map((e) => e.firstFrame)).toEqual(nat.map((e) => e.firstFrame).sort((a, b) => a - b));
   }, 300_000);
 });
