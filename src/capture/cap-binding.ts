@@ -5,16 +5,29 @@
 // Measured facts about cap 0.2.1 (../shared/design/libraries.md): no kernel timestamps,
 // no original length, no pcap_stats (so no kernel drop counts); snaplen 65535,
 // promiscuous and immediate mode always on; open() throws libpcap's own messages.
+// Immediate mode makes libpcap use TPACKET_V2, whose ring has one slot per frame of the
+// snapshot length (65535, and libpcap keeps it when the interface has TSO/GSO/GRO on, as
+// veths and bridges do): a 32 MiB buffer is 512 frames, whatever their size.
 
 import { createRequire } from 'node:module';
 
 /** One libpcap handle (cap's `Cap` object). */
 export interface CapSession {
+  /**
+   * Opens `device`; frames are copied into `buffer`, which cap does not keep alive:
+   * the caller must hold on to it for as long as the session is open.
+   */
   open(device: string, filter: string, bufferBytes: number, buffer: Buffer): string;
   close(): void;
   send(buffer: Buffer, length?: number): void;
-  on(event: 'packet', listener: (nbytes: number, truncated: boolean) => void): this;
-  removeAllListeners(event?: string): this;
+}
+
+/** Called for every frame a session receives: its bytes are `buffer[0, nbytes)` of the session's buffer. */
+export type PacketListener = (nbytes: number, truncated: boolean) => void;
+
+/** A session whose frames go to `onPacket` (see receivingSession). */
+export interface ReceivingSession extends CapSession {
+  onPacket: PacketListener;
 }
 
 export interface CapDevice {
@@ -62,6 +75,33 @@ export function loadCap(): CapModule {
     throw new LiveCaptureError(MISSING);
   }
   return loaded;
+}
+
+const ignorePacket: PacketListener = () => undefined;
+const receivingClasses = new WeakMap<CapModule, new () => ReceivingSession>();
+
+/**
+ * A new session that calls `onPacket` for every frame. cap's native constructor keeps the
+ * object's `emit` and calls it once per frame (emit('packet', nbytes, truncated)); the
+ * EventEmitter's emit looks up and copies the listeners on every call, this one calls the
+ * one listener: a subclass, so that its `emit` is the one cap finds when it constructs.
+ */
+export function receivingSession(cap: CapModule, onPacket: PacketListener): ReceivingSession {
+  let Receiving = receivingClasses.get(cap);
+  if (Receiving === undefined) {
+    Receiving = class extends cap.Cap implements ReceivingSession {
+      onPacket = ignorePacket;
+
+      emit(event: string, nbytes: number, truncated: boolean): boolean {
+        if (event === 'packet') this.onPacket(nbytes, truncated);
+        return true;
+      }
+    };
+    receivingClasses.set(cap, Receiving);
+  }
+  const session = new Receiving();
+  session.onPacket = onPacket;
+  return session;
 }
 
 /** Turns an error thrown by cap's open() or send() into the sentence that says what to do. */

@@ -1,11 +1,11 @@
 // Arrival timestamps for live frames. cap hands over no kernel timestamp, so each frame is
-// stamped when JavaScript receives it: a monotonic clock (process.hrtime) anchored once to
+// stamped when JavaScript receives it: a monotonic clock (performance.now) anchored once to
 // wall time, so stamps never go backwards when NTP steps the wall clock, and frames of all
 // interfaces of one capture share one time line (one process, one thread: the order frames
 // are received in is their timestamp order).
 
 export class ArrivalClock {
-  private readonly startMono: bigint;
+  private readonly startMs: number;
   private readonly anchorSec: number;
   private readonly anchorNsec: number;
   tsSec = 0;
@@ -14,17 +14,19 @@ export class ArrivalClock {
   constructor() {
     // Date.now() has millisecond resolution: the anchor is only that exact, every later
     // stamp is exact relative to it.
-    this.startMono = process.hrtime.bigint();
+    this.startMs = performance.now();
     const wallMs = Date.now();
     this.anchorSec = Math.floor(wallMs / 1000);
     this.anchorNsec = (wallMs % 1000) * 1_000_000;
   }
 
-  /** Stamps now into `tsSec`/`tsNsec`. No BigInt arithmetic beyond one subtraction. */
+  /**
+   * Stamps now into `tsSec`/`tsNsec`. performance.now() is the same monotonic clock as
+   * process.hrtime, as a double of milliseconds (nanosecond precision for months), and
+   * costs about half as much per frame as hrtime.bigint(), which allocates a BigInt.
+   */
   stamp(): void {
-    // Elapsed nanoseconds stay exact in a double for 104 days.
-    const elapsed = Number(process.hrtime.bigint() - this.startMono);
-    const total = this.anchorNsec + elapsed;
+    const total = this.anchorNsec + Math.round((performance.now() - this.startMs) * 1e6);
     const whole = Math.floor(total / 1e9);
     this.tsSec = this.anchorSec + whole;
     this.tsNsec = total - whole * 1e9;

@@ -1,4 +1,4 @@
-// `dockshark capture -i IFACE [-i IFACE]... [-f FILTER] [-w FILE [--ring N:MB]] [-c N] [--duration S] [--json]`
+// `dockshark capture -i IFACE [-i IFACE]... [-f FILTER] [-w FILE [--ring N:MB]] [-c N] [--duration S] [-B KiB] [--json]`
 // and `dockshark list-interfaces`: live capture through the optional `cap` binding.
 //
 // Frames are written to the file as they arrive (never held back by the analysis) and
@@ -10,7 +10,7 @@
 
 import type { Command } from 'commander';
 import { LiveCaptureError } from '../capture/cap-binding.js';
-import { LiveCapture, listInterfaces } from '../capture/live.js';
+import { DEFAULT_RING_BYTES, LiveCapture, listInterfaces } from '../capture/live.js';
 import { LivePcapngWriter, ringFileName, type RingOptions } from '../capture/live-writer.js';
 import { safeText } from '../decode/index.js';
 import { loadTopology } from '../api/analysis-run.js';
@@ -20,7 +20,7 @@ import { reportForOutput } from '../api/report.js';
 import { analysisText } from './format-analysis.js';
 import { terminalSafeJson } from './format-frame.js';
 import { LiveAnalysis } from './live-analysis.js';
-import { positive, ring } from './live-args.js';
+import { bufferKiB, positive, ring } from './live-args.js';
 import { PipeClosed, type LineWriter } from './output.js';
 
 export interface CaptureCommandOptions {
@@ -28,6 +28,8 @@ export interface CaptureCommandOptions {
   filter: string;
   write?: string;
   ring?: RingOptions;
+  /** libpcap's ring per session, KiB (undefined: LiveCapture's default). */
+  bufferSize?: number;
   count: number;
   duration?: number;
   json: boolean;
@@ -46,6 +48,7 @@ export function registerCaptureCommands(program: Command, out: LineWriter, err: 
     .option('--ring <N:MB>', 'with -w: N files of at most MB megabytes, FILE the newest, FILE.1 ... older', ring)
     .option('-c, --count <n>', 'stop after n frames', count, 0)
     .option('--duration <seconds>', 'stop after this many seconds', positive('a duration'))
+    .option('-B, --buffer-size <KiB>', `libpcap's ring for each direction of each interface, KiB, as tcpdump's -B (default ${DEFAULT_RING_BYTES >> 10})`, bufferKiB)
     .option('--json', 'one NDJSON line per analysis change as it happens, then {"report": ...}', false)
     .option('--topology <file>', TOPOLOGY_HELP, collect, [])
     .option('--vxlan-port <port>', `also decode this UDP port as VXLAN (always ${DEFAULT_VXLAN_PORT}; repeatable)`, port, [])
@@ -88,10 +91,13 @@ export function runCapture(opts: CaptureCommandOptions, out: LineWriter, err: Li
       interfaces: opts.interface,
       filter: opts.filter,
       count: opts.count,
-      onFrame: (iface, tsSec, tsNsec, data, length, direction) => writer?.write(iface.id, tsSec, tsNsec, data, 0, length, direction),
-      onBurst: () => {
-        writer?.flush();
-        analysis?.drain();
+      bufferBytes: opts.bufferSize === undefined ? undefined : opts.bufferSize * 1024,
+      onFrame: (iface, tsSec, tsNsec, data, length, direction) => {
+        if (writer !== null) {
+          writer.write(iface.id, tsSec, tsNsec, data, 0, length, direction);
+          writer.flushSoon();
+        }
+        analysis?.wake();
       },
     });
   } catch (error) {
@@ -165,6 +171,12 @@ export function captureSummary(live: LiveCapture, analysed: number, writer: Live
     `dockshark: captured ${live.total} frames in ${seconds.toFixed(1)} s (${per}); analysed ${analysed}.`,
     `dockshark: dropped by dockshark: ${live.dropped} (analysis queue full); dropped by the kernel: unknown (the cap binding does not report libpcap's counts).`,
   ];
+  const missed = (live.missed() ?? []).filter((m) => m.counted > m.received);
+  if (missed.length > 0) {
+    const which = missed.map((m) => `${safeText(m.name)} counted ${m.counted}, ${m.counted - m.received} more than captured`).join('; ');
+    lines.push(`dockshark: the interfaces counted more frames than arrived here (${which}): frames lost before dockshark, `
+      + 'libpcap\'s ring being full (a larger one: -B KiB), or frames that GRO/TSO merged into fewer, larger ones.');
+  }
   if (live.truncated > 0) lines.push(`dockshark: ${live.truncated} frames were longer than 65535 bytes and were cut.`);
   if (writer !== null && opts.write !== undefined) {
     const files = opts.ring === undefined ? safeText(opts.write)

@@ -27,3 +27,12 @@ export function mapping(value: string, previous: Map<string, string>): Map<strin
   if (at <= 0 || at === value.length - 1) throw new InvalidArgumentError('--map takes TRACE_INTERFACE=LOCAL_INTERFACE, e.g. docker0=veth-test.');
   return new Map([...previous, [value.slice(0, at), value.slice(at + 1)]]);
 }
+
+/** `-B KiB` (tcpdump's -B): libpcap's ring per session, in KiB; at least 1 MiB, at most 4 GiB. */
+export function bufferKiB(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1024 || n > 4 * 1024 * 1024) {
+    throw new InvalidArgumentError('-B takes the ring size in KiB, as tcpdump\'s -B: a whole number from 1024 (1 MiB) to 4194304 (4 GiB).');
+  }
+  return n;
+}

@@ -1,16 +1,17 @@
-// `dockshark -i IFACE [-i IFACE]... [-f BPF] [-w FILE] [-c N] [--duration S]`: the replay UI on a
-// live capture. Frames are written to a pcapng as they arrive (-w FILE, or a temporary file
-// deleted on quit), and the UI's session follows that file as it grows: indexed as it is
+// `dockshark -i IFACE [-i IFACE]... [-f BPF] [-w FILE] [-c N] [--duration S] [-B KiB]`: the replay
+// UI on a live capture. Frames are written to a pcapng as they arrive (-w FILE, or a temporary
+// file deleted on quit), and the UI's session follows that file as it grows: indexed as it is
 // written and re-read by offset when stepping, as a capture file is. `q` stops the capture,
 // closes the file and prints `capture`'s summary. When standard output is not a terminal this
-// is `dockshark capture` (the tables at the end), as `dockshark FILE` is then `analyze`.
+// is `dockshark capture` (the tables at the end, --ring allowed), as `dockshark FILE` is then
+// `analyze`; the UI itself refuses --ring (RING_REFUSED says why).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LiveCaptureError } from '../capture/cap-binding.js';
 import { LiveCapture } from '../capture/live.js';
-import { LivePcapngWriter } from '../capture/live-writer.js';
+import { LivePcapngWriter, type RingOptions } from '../capture/live-writer.js';
 import { safeText } from '../decode/index.js';
 import type { LiveSource } from '../ui/session.js';
 import { loadTopology } from '../api/analysis-run.js';
@@ -23,12 +24,28 @@ export interface LiveUiOptions {
   interface: string[];
   filter: string;
   write?: string;
+  /** Only without a terminal (then this is `capture`): see RING_REFUSED. */
+  ring?: RingOptions;
   count: number;
   duration?: number;
+  /** libpcap's ring per session, KiB (undefined: LiveCapture's default). */
+  bufferSize?: number;
   topology: string[];
   vxlanPort: number[];
   ageingSeconds: number;
 }
+
+/**
+ * Why the UI refuses --ring. The UI indexes every frame of the file it follows and re-reads
+ * frames by their offset whenever you step back, to any frame since the capture started;
+ * a ring deletes its oldest files, so those frames would vanish under the index (and
+ * keeping the deleted files open to read them would keep the disk space the ring is
+ * there to bound). The follow-mode reader also follows one file: it would wait at the end
+ * of the renamed one forever.
+ */
+export const RING_REFUSED = '--ring works with `dockshark capture` only, because the UI keeps every frame since the capture started '
+  + 'readable (it re-reads frames from the file as you step back) and a ring deletes its oldest files: capture with '
+  + '`dockshark capture -i IFACE -w FILE --ring N:MB`, then open the files in the UI.';
 
 /** Signals that end the UI as `q` does (the terminal is given back, the summary printed). */
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -36,10 +53,15 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 /** Starts the capture and the UI; 2 at once when the capture cannot start (as `capture`), else 0. */
 export function runLiveUi(opts: LiveUiOptions, out: LineWriter, err: LineWriter): number {
   const captureOpts: CaptureCommandOptions = {
-    interface: opts.interface, filter: opts.filter, write: opts.write, count: opts.count, duration: opts.duration,
+    interface: opts.interface, filter: opts.filter, write: opts.write, ring: opts.ring, count: opts.count, duration: opts.duration, bufferSize: opts.bufferSize,
     json: false, topology: opts.topology, vxlanPort: opts.vxlanPort, ageing: opts.ageingSeconds,
   };
   if (!process.stdout.isTTY) return runCapture(captureOpts, out, err);
+  if (opts.ring !== undefined) {
+    err.line(`dockshark: ${RING_REFUSED}`);
+    err.flush();
+    return 2;
+  }
   const topology = loadTopology(opts.topology);
   const stdin = uiInput(err);
   if (stdin === null) return 1;
@@ -49,10 +71,14 @@ export function runLiveUi(opts: LiveUiOptions, out: LineWriter, err: LineWriter)
   try {
     live = LiveCapture.open({
       interfaces: opts.interface, filter: opts.filter, count: opts.count,
+      bufferBytes: opts.bufferSize === undefined ? undefined : opts.bufferSize * 1024,
       // The UI reads the file, not a queue: nothing to drop when it falls behind.
       queue: false,
-      onFrame: (iface, tsSec, tsNsec, data, length, direction) => writer?.write(iface.id, tsSec, tsNsec, data, 0, length, direction),
-      onBurst: () => writer?.flush(),
+      onFrame: (iface, tsSec, tsNsec, data, length, direction) => {
+        if (writer === null) return;
+        writer.write(iface.id, tsSec, tsNsec, data, 0, length, direction);
+        writer.flushSoon();
+      },
     });
   } catch (error) {
     giveBackInput();

@@ -10,7 +10,8 @@ import { runAnalyze } from './analyze-command.js';
 import { DEFAULT_VXLAN_PORT } from './decode-command.js';
 import { EXIT_UNUSABLE_INPUT, readExitStatus, reportReadIssues } from './read-issues.js';
 import { safeText } from '../decode/index.js';
-import { positive } from './live-args.js';
+import { DEFAULT_RING_BYTES } from '../capture/live.js';
+import { bufferKiB, positive, ring } from './live-args.js';
 import { runLiveUi, type LiveUiOptions } from './live-ui-command.js';
 import { loadUi, uiInput } from './ui-launch.js';
 import type { LineWriter } from './output.js';
@@ -30,8 +31,10 @@ export function registerOpenCommand(program: Command, out: LineWriter, err: Line
     .option('-i, --interface <name>', 'capture live on this interface instead of reading files, `any` for all (repeatable)', collect, [])
     .option('-f, --filter <bpf>', 'with -i: libpcap capture filter (tcpdump syntax)', '')
     .option('-w, --write <file>', 'with -i: keep the capture in this pcapng (default: a temporary file, deleted on quit)')
+    .option('--ring <N:MB>', 'with -i and -w, when standard output is not a terminal (as `capture`): N files of at most MB megabytes; the UI refuses it', ring)
     .option('-c, --count <n>', 'with -i: stop capturing after n frames (the UI stays)', count, 0)
     .option('--duration <seconds>', 'with -i: stop capturing after this many seconds (the UI stays)', positive('a duration'))
+    .option('-B, --buffer-size <KiB>', `with -i: libpcap's ring for each direction of each interface, KiB, as tcpdump's -B (default ${DEFAULT_RING_BYTES >> 10})`, bufferKiB)
     .option('--topology <file>', TOPOLOGY_HELP, collect, [])
     .option('--vxlan-port <port>', `also decode this UDP port as VXLAN (always ${DEFAULT_VXLAN_PORT}; repeatable)`, port, [])
     .option('--ageing <seconds>', 'bridge FDB ageing time', seconds, 300)
@@ -62,8 +65,10 @@ type OpenArgs = Omit<LiveUiOptions, 'ageingSeconds'> & { ageing: number };
 function liveOnly(opts: OpenArgs): string | null {
   if (opts.filter !== '') return '-f';
   if (opts.write !== undefined) return '-w';
+  if (opts.ring !== undefined) return '--ring';
   if (opts.count > 0) return '-c';
   if (opts.duration !== undefined) return '--duration';
+  if (opts.bufferSize !== undefined) return '-B';
   return null;
 }
 

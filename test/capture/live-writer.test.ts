@@ -27,6 +27,20 @@ function readFrames(path: string): { iface: string | null; sec: number; nsec: nu
 }
 
 describe('live pcapng writer', () => {
+  it('writes out what flushSoon() was told of within a few milliseconds, not at once', async () => {
+    const path = tempPath('soon.pcapng');
+    const w = new LivePcapngWriter(path, IFACES);
+    const header = fs.statSync(path).size;
+    w.write(0, 1_700_000_000, 0, frame(1), 0, 60);
+    w.flushSoon();
+    w.write(0, 1_700_000_000, 1, frame(2), 0, 60);
+    w.flushSoon(); // one timer for both
+    expect(fs.statSync(path).size).toBe(header);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(readFrames(path).map((f) => f.nsec)).toEqual([0, 1]);
+    w.close();
+  });
+
   it('writes one named IDB per interface and the arrival-time comment in the SHB and IDBs', () => {
     const path = tempPath('live.pcapng');
     const w = new LivePcapngWriter(path, IFACES);

@@ -141,10 +141,8 @@ describe.skipIf(why !== null)('dockshark capture, live in namespaces', () => {
       const ours = new Set(mine);
       const shared = theirs.filter((f) => ours.has(f.hex)).map((f) => f.time);
       const during = theirs.filter((f) => f.time >= Math.min(...shared) && f.time <= Math.max(...shared)).map((f) => f.hex);
-      // Measured: through cap, libpcap drops the first frame a session with an `inbound` or
-      // `outbound` filter receives (tcpdump with the same filter does not), and dockshark opens
-      // one session per direction: up to 2 missing.
-      expect(missingFrom(during, mine), `${d.name}: frames tcpdump wrote that dockshark lacks`).toBeLessThanOrEqual(2);
+      // None: not even the first frame of each direction's session (direction-filter.ts).
+      expect(missingFrom(during, mine), `${d.name}: frames tcpdump wrote that dockshark lacks`).toBe(0);
     }
   }, 60_000);
 });

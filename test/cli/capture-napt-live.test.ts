@@ -210,10 +210,8 @@ describe.skipIf(why !== null)('dockshark capture, NAPT live in namespaces', () =
       'dockshark: capturing on ', 'stderr');
     await capture.ready;
 
-    // Warm-up, translated by nobody: libpcap through cap loses the first frame each capture
-    // session receives (README), and dockshark opens one per interface and direction. These
-    // pings (a container to its gateway, the peer to the host) take those losses and resolve
-    // the neighbours, so every packet of the traffic below is seen on both sides.
+    // Warm-up, translated by nobody: these pings (a container to its gateway, the peer to the
+    // host) resolve the neighbours, so that the traffic below has no ARP in between.
     await Promise.all([exec(c3, ['ping', '-c', '3', '-i', '0.2', '-W', '5', GATEWAY]), exec(wan, ['ping', '-c', '3', '-i', '0.2', '-W', '5', HOST_OUT])]);
 
     // The traffic. Same TCP and UDP source port and same ICMP id from c1 and c2 to the same

@@ -1,6 +1,7 @@
 // Network namespaces for the live capture and inject tests: created with unique names
-// (dstest-<pid>-<n>), deleted by name after the test file. The root namespace's
-// interfaces and addresses are never touched: every link is made inside a namespace.
+// (dstest-<pid>-<n>; DOCKSHARK_TEST_NETNS_PREFIX replaces `dstest`, so that runs sharing a
+// machine can keep their namespaces apart), deleted by name after the test file. The root
+// namespace's interfaces and addresses are never touched: every link is made inside a namespace.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll } from 'vitest';
 
@@ -21,7 +22,7 @@ afterAll(() => {
 
 /** A new namespace with lo up and IPv6 off (no router solicitations or MLD in the traffic). */
 export function addNamespace(): string {
-  const name = `dstest-${process.pid}-${counter++}`;
+  const name = `${process.env.DOCKSHARK_TEST_NETNS_PREFIX ?? 'dstest'}-${process.pid}-${counter++}`;
   execFileSync('ip', ['netns', 'add', name]);
   created.push(name);
   sh(name, 'sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1; ip link set lo up');
