@@ -77,7 +77,8 @@ export function loadCap(): CapModule {
   return loaded;
 }
 
-const ignorePacket: PacketListener = () => undefined;
+/** A listener that drops frames: sessions start with it, and get it back when closed. */
+export const ignorePacket: PacketListener = () => undefined;
 const receivingClasses = new WeakMap<CapModule, new () => ReceivingSession>();
 
 /**

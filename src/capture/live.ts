@@ -15,7 +15,7 @@
 // counts are not available through cap (no pcap_stats), so `kernelDropped` is null, and
 // `missed()` compares what each device counted while capturing with what arrived here.
 
-import { LiveCaptureError, explainCapError, linkTypeNumber, loadCap, receivingSession, type CapModule, type CapSession, type ReceivingSession } from './cap-binding.js';
+import { LiveCaptureError, explainCapError, ignorePacket, linkTypeNumber, loadCap, receivingSession, type CapModule, type CapSession, type ReceivingSession } from './cap-binding.js';
 import { readDeviceCounts, type DeviceCounts } from './device-counters.js';
 import { directionFilter } from './direction-filter.js';
 import { ArrivalClock } from './live-clock.js';
@@ -223,7 +223,7 @@ export class LiveCapture implements FrameSource {
 
   /** Closes one session; its buffer stays referenced (cap may still be inside its read loop). */
   private closeSession(session: ReceivingSession): void {
-    session.onPacket = () => undefined;
+    session.onPacket = ignorePacket;
     session.close();
     const at = this.sessions.indexOf(session);
     if (at >= 0) this.sessions.splice(at, 1);
