@@ -64,6 +64,9 @@ class ArpEntry {
   /** Last probe for this IP (spa 0.0.0.0): who probed and when; probeMac -1 when none. */
   probeMac: MacNumber = -1;
   probeMs = 0;
+  /** Neighbours in claim order (ClaimOrder's list): re-ordering a claim moves no Map entry. */
+  older: ArpEntry | null = null;
+  newer: ArpEntry | null = null;
   constructor(
     readonly ip: number,
     public mac: MacNumber,
@@ -82,9 +85,43 @@ class ArpEntry {
   }
 }
 
+/**
+ * Entries in the order of their last claim, oldest first, as a doubly linked list through
+ * the entries: a claim moves its entry to the end in O(1) without touching the Map (a Map
+ * delete and set per claim left holes that made V8 rebuild the table every few claims).
+ */
+class ClaimOrder {
+  oldest: ArpEntry | null = null;
+  newest: ArpEntry | null = null;
+
+  append(e: ArpEntry): void {
+    e.older = this.newest;
+    e.newer = null;
+    if (this.newest !== null) this.newest.newer = e;
+    else this.oldest = e;
+    this.newest = e;
+  }
+
+  remove(e: ArpEntry): void {
+    if (e.older !== null) e.older.newer = e.newer;
+    else this.oldest = e.newer;
+    if (e.newer !== null) e.newer.older = e.older;
+    else this.newest = e.older;
+    e.older = e.newer = null;
+  }
+
+  /** Moves `e` to the newest end. */
+  touch(e: ArpEntry): void {
+    if (e === this.newest) return;
+    this.remove(e);
+    this.append(e);
+  }
+}
+
 export class ArpEngine implements Engine {
   readonly name = 'arp';
   private readonly table = new Map<number, ArpEntry>();
+  private readonly claimOrder = new ClaimOrder();
   /** Probes for IPs nobody has claimed yet: IP -> prober and time. */
   private readonly probes = new Map<number, { mac: MacNumber; ms: number }>();
   /** Ring of the last RECENT messages (copy recognition). */
@@ -173,8 +210,9 @@ export class ArpEngine implements Engine {
       if (this.table.size >= this.maxEntries) {
         // Full: the entry claimed longest ago goes, as the kernel's forced neighbour GC drops
         // entries nobody uses; refusing would stop a long capture learning new containers.
-        const [oldest] = this.table.keys();
-        this.table.delete(oldest);
+        const oldest = this.claimOrder.oldest as ArpEntry;
+        this.claimOrder.remove(oldest);
+        this.table.delete(oldest.ip);
         this.overflow.hit('neigh', this.tableName, this.maxEntries, 'evicted', no, 'entries', out);
       }
       entry = new ArpEntry(ip, mac, no, no, now);
@@ -185,14 +223,14 @@ export class ArpEngine implements Engine {
         entry.probeMs = probe.ms;
       }
       this.table.set(ip, entry);
+      this.claimOrder.append(entry);
       out.push({ frame: no, kind: 'arp.new', ip: formatIpv4(ip), mac: formatMac(mac), gratuitous });
       this.checkProbe(no, now, entry, mac, out);
       return;
     }
     this.checkProbe(no, now, entry, mac, out);
-    // Map order is claim order (least recent first), so a full table evicts in O(1).
-    this.table.delete(ip);
-    this.table.set(ip, entry);
+    // Claim order (least recent first): a full table evicts in O(1).
+    this.claimOrder.touch(entry);
     if (entry.mac === mac) {
       entry.lastFrame = no;
       entry.lastMs = now;
@@ -257,7 +295,11 @@ export class ArpEngine implements Engine {
   clone(): ArpEngine {
     const copy = new ArpEngine(this.options, this.tableName);
     copy.overflow.copyFrom(this.overflow);
-    for (const [ip, entry] of this.table) copy.table.set(ip, entry.copy());
+    for (let e = this.claimOrder.oldest; e !== null; e = e.newer) {
+      const c = e.copy();
+      copy.table.set(c.ip, c);
+      copy.claimOrder.append(c);
+    }
     for (const [ip, probe] of this.probes) copy.probes.set(ip, { mac: probe.mac, ms: probe.ms });
     for (let i = 0; i < RECENT; i++) Object.assign(copy.recent[i], this.recent[i]);
     copy.recentNext = this.recentNext;

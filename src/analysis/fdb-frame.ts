@@ -42,19 +42,22 @@ export function withSignature(list: LayerList, o: Observation): Observation {
 /** Reads the link layer at `at` (Ethernet, or SLL with a 6-byte Ethernet address). False when there is none. */
 export function readLink(list: LayerList, at: number, o: Observation): boolean {
   if (at >= list.count) return false;
-  // instanceof keeps the field loads below monomorphic (a `proto` test would see every layer class).
-  const l = list.items[at];
-  if (l instanceof EthLayer) {
+  // The kinds byte says the class, and the casts keep the field loads below monomorphic (a
+  // `proto` test, or instanceof on the layer after the link, would see every layer class).
+  const kinds = list.kinds;
+  const kind = kinds[at];
+  if (kind === LayerKind.Eth) {
+    const l = list.items[at] as EthLayer;
     o.src = l.src; o.dst = l.dst; o.etype = l.type; o.pkttype = -1; o.sll = false;
-  } else if (l instanceof SllLayer) {
+  } else if (kind === LayerKind.Sll) {
+    const l = list.items[at] as SllLayer;
     if (l.halen !== 6 || l.hatype !== 1) return false; // ARPHRD_ETHER only
     o.src = l.src; o.dst = -1; o.etype = l.type; o.pkttype = l.pkttype; o.sll = true;
   } else return false;
   let i = at + 1;
   o.vlan = 0;
-  for (; i < list.count; i++) {
-    const v = list.items[i];
-    if (!(v instanceof VlanLayer)) break;
+  for (; i < list.count && kinds[i] === LayerKind.Vlan; i++) {
+    const v = list.items[i] as VlanLayer;
     if (i === at + 1) o.vlan = v.id;
     o.etype = v.type;
   }

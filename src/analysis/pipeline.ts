@@ -45,6 +45,12 @@ export interface PipelineOptions extends Partial<Omit<EngineOptions, 'limits'>> 
    * copy of another and copy recognition is skipped. Without it, every frame is checked.
    */
   captureInterfaces?: readonly { readonly linkType: number }[];
+  /**
+   * Verify IPv4, ICMP and ICMPv6 checksums while decoding (default true). No engine reads the
+   * result: runs that show no decoded layers (analyze, capture) turn it off, which saves
+   * summing every 1,480-byte ping. The replay keeps it: its layer tree shows the result.
+   */
+  verifyChecksums?: boolean;
 }
 
 const LINKTYPE_LINUX_SLL2 = 276;
@@ -87,6 +93,7 @@ export class AnalysisPipeline {
     this.captureInterfaces = options.captureInterfaces;
     this.decoder = decoder ?? new FrameDecoder({
       vxlanPorts: this.engineOptions.vxlanPorts, fragmentDatagrams: limits.fragDatagrams, fragmentSeconds: limits.fragSeconds,
+      verifyChecksums: options.verifyChecksums ?? true,
     });
     this.namer = new ReportNamer(topology);
   }

@@ -49,7 +49,10 @@ export function runAnalysis(
     limits: resolveLimits(options.limits),
   };
   const source = new TimeOrderedSource(openCaptures(files));
-  const pipeline = new AnalysisPipeline(makeEngines(engineOptions), { ...options, captureInterfaces: source.interfaces }, topology);
+  // Callers see frames through eachFrame only for filters, which read no checksum verdict.
+  const pipeline = new AnalysisPipeline(makeEngines(engineOptions), {
+    ...options, captureInterfaces: source.interfaces, verifyChecksums: options.verifyChecksums ?? false,
+  }, topology);
   try {
     const limit = options.count !== undefined && options.count > 0 ? options.count : Infinity;
     while (pipeline.frames < limit) {

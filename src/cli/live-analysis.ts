@@ -40,7 +40,7 @@ export class LiveAnalysis {
   ) {
     const engineOptions = { topology: options.topology, vxlanPorts: options.vxlanPorts, ageingSeconds: options.ageingSeconds };
     // Events are kept in the pipeline until handed out; without keepEvents they are dropped then.
-    this.pipeline = new AnalysisPipeline(createEngines(engineOptions), { ...engineOptions, keepEvents: true, captureInterfaces: live.interfaces }, options.topology);
+    this.pipeline = new AnalysisPipeline(createEngines(engineOptions), { ...engineOptions, keepEvents: true, captureInterfaces: live.interfaces, verifyChecksums: false }, options.topology);
     this.keepEvents = options.keepEvents;
   }
 

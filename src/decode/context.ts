@@ -82,7 +82,7 @@ export interface DecodeOptions {
   vxlanPorts?: readonly number[];
   /** UDP ports decoded as DNS (default [53, 5353, 5355]). */
   dnsPorts?: readonly number[];
-  /** Verify IPv4 header checksums (default true). */
+  /** Verify IPv4 header, ICMP and ICMPv6 checksums (default true); off, checksumOk is null. */
   verifyChecksums?: boolean;
   /** IPv4 datagrams reassembled at once (default MAX_PENDING); the oldest is evicted for a new one. */
   fragmentDatagrams?: number;

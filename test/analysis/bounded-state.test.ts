@@ -20,7 +20,7 @@ import { FrameDecoder, MAX_LAYERS } from '../../src/decode/index.js';
 import { Topology } from '../../src/topology/model.js';
 import type { LimitsReport, OverflowReport } from '../../src/api/report-types.js';
 import {
-  manyArpClaims, manyArpProbes, manyIfindexes, manyFragments, manyMacs, manyNatFlows, manyOverlayMacs, manyVnis, nestedVxlan, sameInstantCopies,
+  arpClaims, manyArpClaims, manyArpProbes, manyIfindexes, manyFragments, manyMacs, manyNatFlows, manyOverlayMacs, manyVnis, nestedVxlan, sameInstantCopies,
   type FragmentMode, type StreamFrame,
 } from '../helpers/pathological.js';
 import { capturesDir, repoRoot } from '../helpers/paths.js';
@@ -115,6 +115,18 @@ describe('ARP table under a neighbour flood', () => {
     expect(Math.min(...arp.map((e) => e.firstFrame))).toBe(5000 - DEFAULT_LIMITS.neighEntries + 1);
     expect(only(p, 'neigh')).toMatchObject({ count: 5000 - DEFAULT_LIMITS.neighEntries, action: 'evicted' });
     expect(p.changeCounts.get('arp.new')).toBe(5000);
+  });
+
+  it('evicts the entry claimed longest ago, not the one learned first, in clones too', () => {
+    const ipsOf = (p: AnalysisPipeline) => (p.report().arp as { ip: string }[]).map((e) => e.ip);
+    const p = pipelineWith({ neighEntries: 4 });
+    // 10.0.0.1 is learned first but claimed again after 10.0.0.2-4: 10.0.0.2 is the oldest claim.
+    run(p, arpClaims([1, 2, 3, 4, 1]));
+    const c = p.clone();
+    run(p, arpClaims([5]));
+    expect(ipsOf(p)).toEqual(['10.0.0.1', '10.0.0.3', '10.0.0.4', '10.0.0.5']);
+    run(c, arpClaims([6, 7]));
+    expect(ipsOf(c)).toEqual(['10.0.0.1', '10.0.0.4', '10.0.0.6', '10.0.0.7']);
   });
 
   it('probes for 100k addresses within one instant keep the probe map at the cap', () => {

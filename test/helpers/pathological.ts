@@ -98,12 +98,17 @@ export function* manyIfindexes(n: number): Generator<StreamFrame> {
 }
 
 /** ARP replies claiming a new IP from a new MAC each (a neighbour table flood). */
-export function* manyArpClaims(n: number): Generator<StreamFrame> {
+export function manyArpClaims(n: number): Generator<StreamFrame> {
+  return arpClaims(Array.from({ length: n }, (_, i) => i + 1));
+}
+
+/** One ARP reply per entry of `hosts`: host h claims 10.0.0.h from MAC 02:00:00:00:00:h (as numbers). */
+export function* arpClaims(hosts: readonly number[]): Generator<StreamFrame> {
   const f = new StreamFrame(eth('ff:ff:ff:ff:ff:ff', '02:00:00:00:00:00', ARP, arp(2, '02:00:00:00:00:00', '10.0.0.0', '00:00:00:00:00:00', '10.255.255.255')), ETH_IFACE);
-  for (let i = 0; i < n; i++) {
-    writeMac(f.data, 6, i + 1);
-    writeMac(f.data, ETH + 8, i + 1);
-    writeU32(f.data, ETH + 14, (10 << 24) + i + 1);
+  for (let i = 0; i < hosts.length; i++) {
+    writeMac(f.data, 6, hosts[i]);
+    writeMac(f.data, ETH + 8, hosts[i]);
+    writeU32(f.data, ETH + 14, (10 << 24) + hosts[i]);
     tick(f, i, false);
     yield f;
   }
