@@ -16,7 +16,9 @@
 //   topology. Without one, an ifindex that receives a copy of a frame another ifindex
 //   received first is the bridge and the other its port (reported as port null + ifindex).
 // * One interface with no name (classic pcap of docker0): the device of a single unnamed
-//   bridge: MACs are learned with port null.
+//   bridge: MACs are learned with port null. With one capture interface no copy can
+//   follow, so frames on a bridge device are judged at once (frame.copy.alone), not at
+//   the end of their timestamp group: each change lands in its own frame's step.
 // * VXLAN: with a topology, a tunnelled frame addressed to a local VTEP that is a bridge
 //   port enters that bridge on the VXLAN port (learned from the inner frame), unless
 //   the capture has the VXLAN device itself, whose copy already shows it.
@@ -163,7 +165,9 @@ export class FdbEngine implements Engine {
         } else this.hold(frame, obs, iface, bridge, PENDING_PORT, false, out);
         return;
       case ROLE_BRIDGE:
-        this.toGroup(frame, obs, iface, bridge, PENDING_BRIDGE, false, out);
+        // No port copy can follow (one capture interface): judged now, as closeGroup would.
+        if (frame.copy.alone === true && (bridge as Bridge).tunnelPorts === 0) this.judgeBridgeFrame(bridge as Bridge, false, frame.no, obs, out);
+        else this.toGroup(frame, obs, iface, bridge, PENDING_BRIDGE, false, out);
         return;
       case ROLE_UNKNOWN:
         this.hold(frame, obs, iface, null, PENDING_UNKNOWN, false, out);
@@ -199,7 +203,9 @@ export class FdbEngine implements Engine {
         }
         // SLL2: the copy passed up to the host (every port is in an `-i any` capture). With
         // epb_flags, a first copy on the bridge came through a port the capture does not have.
-        if (!obs.sll && !frame.copy.isCopy) this.toGroup(frame, obs, iface, bridge, PENDING_BRIDGE, true, out);
+        if (obs.sll || frame.copy.isCopy) return;
+        if (frame.copy.alone === true && bridge.tunnelPorts === 0) this.judgeBridgeFrame(bridge, true, frame.no, obs, out);
+        else this.toGroup(frame, obs, iface, bridge, PENDING_BRIDGE, true, out);
         return;
       }
       case ROLE_UNKNOWN: {
@@ -281,19 +287,23 @@ export class FdbEngine implements Engine {
     const n = this.group.count;
     this.group.count = 0;
     this.group.tunnelled = 0;
-    const learner = this.learner;
     for (let i = 0; i < n; i++) {
       const r = this.group.recs[i];
       if (r.state !== PENDING_BRIDGE) continue;
       r.state = DONE;
-      const bridge = r.bridge as Bridge;
-      if (r.directed) learner.ingress(bridge, null, r.no, r.obs, out);
-      else if (this.ifs.hasTopology) {
-        if (this.ifs.localMacs.has(r.obs.src)) learner.fromHost(bridge, r.no, r.obs, false, out);
-        else learner.ingress(bridge, null, r.no, r.obs, out);
-      } else if (bridge.portCount > 0) learner.fromHost(bridge, r.no, r.obs, true, out);
-      else learner.ingress(bridge, null, r.no, r.obs, out); // the bridge alone: who sent what cannot be told
+      this.judgeBridgeFrame(r.bridge as Bridge, r.directed, r.no, r.obs, out);
     }
+  }
+
+  /** A frame first seen on the bridge device, with no copy on a port: it came from the host or a port not captured. */
+  private judgeBridgeFrame(bridge: Bridge, directed: boolean, no: number, obs: Observation, out: Change[]): void {
+    const learner = this.learner;
+    if (directed) learner.ingress(bridge, null, no, obs, out);
+    else if (this.ifs.hasTopology) {
+      if (this.ifs.localMacs.has(obs.src)) learner.fromHost(bridge, no, obs, false, out);
+      else learner.ingress(bridge, null, no, obs, out);
+    } else if (bridge.portCount > 0) learner.fromHost(bridge, no, obs, true, out);
+    else learner.ingress(bridge, null, no, obs, out); // the bridge alone: who sent what cannot be told
   }
 
   /** Judge the held frames whose copy window has passed. */

@@ -2,7 +2,7 @@
 // entries (original and reply tuples, counters, expiry state) and a reusable view of
 // one IPv4 packet's tuple and invariant fields. See napt.ts for the correlation rules.
 
-import { formatIpv4, type Ipv4Layer, type JsonValue, type Layer } from '../decode/index.js';
+import { formatIpv4, LayerKind, type IcmpLayer, type Ipv4Layer, type JsonValue, type Layer, type TcpLayer, type UdpLayer } from '../decode/index.js';
 
 export const DIR_UNKNOWN = 0;
 export const DIR_ORIGINAL = 1;
@@ -148,49 +148,53 @@ export class Packet {
 
   /**
    * Reads the tuple of the transport layer `l4` after `ip`; false when it is not a trackable
-   * flow packet. `quoted`: the header quoted by an ICMP error (TCP cut after 8 bytes: no flags).
+   * flow packet. `kind` is l4's (its LayerList kind: a byte compare where a `proto` load would
+   * see every layer class). `quoted`: the header quoted by an ICMP error (TCP cut after 8 bytes: no flags).
    */
-  read(ip: Ipv4Layer, l4: Layer, quoted: boolean): boolean {
+  read(ip: Ipv4Layer, l4: Layer, kind: LayerKind, quoted: boolean): boolean {
     this.src = ip.src;
     this.dst = ip.dst;
     this.ttl = ip.ttl;
     this.ipId = ip.id;
     this.dirHint = DIR_UNKNOWN;
     this.tcpFlags = 0;
-    if (l4.proto === 'tcp') {
-      if (ip.protocol !== TCP || l4.sport < 0 || (l4.flags < 0 && !quoted)) return false;
+    if (kind === LayerKind.Tcp) {
+      const tcp = l4 as TcpLayer;
+      if (ip.protocol !== TCP || tcp.sport < 0 || (tcp.flags < 0 && !quoted)) return false;
       this.proto = TCP;
-      this.sport = l4.sport;
-      this.dport = l4.dport;
-      this.inv1 = l4.seq | 0;
-      this.inv2 = l4.ack | 0;
-      const flags = l4.flags < 0 ? 0 : l4.flags;
-      this.inv3 = flags + l4.payloadLength * 512;
+      this.sport = tcp.sport;
+      this.dport = tcp.dport;
+      this.inv1 = tcp.seq | 0;
+      this.inv2 = tcp.ack | 0;
+      const flags = tcp.flags < 0 ? 0 : tcp.flags;
+      this.inv3 = flags + tcp.payloadLength * 512;
       this.tcpFlags = flags;
       if (flags & TCP_SYN) this.dirHint = flags & TCP_ACK ? DIR_REPLY : DIR_ORIGINAL;
       return true;
     }
-    if (l4.proto === 'udp') {
-      if (ip.protocol !== UDP || l4.sport < 0 || l4.dport < 0) return false;
+    if (kind === LayerKind.Udp) {
+      const udp = l4 as UdpLayer;
+      if (ip.protocol !== UDP || udp.sport < 0 || udp.dport < 0) return false;
       this.proto = UDP;
-      this.sport = l4.sport;
-      this.dport = l4.dport;
-      this.inv1 = l4.length;
+      this.sport = udp.sport;
+      this.dport = udp.dport;
+      this.inv1 = udp.length;
       this.inv2 = 0;
       this.inv3 = 0;
       return true;
     }
-    if (l4.proto === 'icmp') {
-      if (ip.protocol !== ICMP || l4.id < 0) return false;
-      const req = icmpRequestType(l4.type);
+    if (kind === LayerKind.Icmp) {
+      const icmp = l4 as IcmpLayer;
+      if (ip.protocol !== ICMP || icmp.id < 0) return false;
+      const req = icmpRequestType(icmp.type);
       if (req < 0) return false;
-      const request = l4.type === req;
+      const request = icmp.type === req;
       this.proto = ICMP | (req << 8);
-      this.sport = request ? l4.id : 0;
-      this.dport = request ? 0 : l4.id;
-      this.inv1 = l4.seq;
-      this.inv2 = l4.type;
-      this.inv3 = l4.code;
+      this.sport = request ? icmp.id : 0;
+      this.dport = request ? 0 : icmp.id;
+      this.inv1 = icmp.seq;
+      this.inv2 = icmp.type;
+      this.inv3 = icmp.code;
       this.dirHint = request ? DIR_ORIGINAL : DIR_REPLY;
       return true;
     }

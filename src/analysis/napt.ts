@@ -103,13 +103,14 @@ export class NaptEngine implements Engine {
     const ip = items[i] as Ipv4Layer;
     if (ip.partial || ((ip.mf || ip.fragOffset > 0) && !ip.reassembled)) return;
     const l4 = items[i + 1];
+    const l4Kind = list.kinds[i + 1] as LayerKind;
     const now = frame.tsSec * SECOND + frame.tsNsec / 1e6;
-    if (l4.proto === 'icmp' && isIcmpError(l4.type)) {
-      if (ip.protocol === ICMP) this.icmpError(frame, now, ip, l4, out);
+    if (l4Kind === LayerKind.Icmp && isIcmpError((l4 as IcmpLayer).type)) {
+      if (ip.protocol === ICMP) this.icmpError(frame, now, ip, l4 as IcmpLayer, out);
       return;
     }
     const p = this.packet;
-    if (!p.read(ip, l4, false)) return;
+    if (!p.read(ip, l4, l4Kind, false)) return;
     this.window.expire(now - WINDOW_MS);
 
     const slot = this.table.lookup(p);
@@ -261,7 +262,7 @@ export class NaptEngine implements Engine {
     const qip = quoted.items[0];
     if (qip.proto !== 'ipv4' || qip.partial) return;
     const p = this.packet;
-    if (!p.read(qip, quoted.items[1], true)) return;
+    if (!p.read(qip, quoted.items[1], quoted.kinds[1] as LayerKind, true)) return;
     const slot = this.table.lookup(p);
     if (slot === null) return;
     const conn = slot.conn;

@@ -228,8 +228,10 @@ export class AnalysisPipeline {
       f.copy.firstNo = raw.no;
       f.copy.firstIface = f.iface;
       f.copy.isCopy = false;
+      f.copy.alone = true;
       return f;
     }
+    f.copy.alone = false;
     // In `-i any` captures one capture interface carries every real interface: the SLL2
     // ifindex tells them apart for copy recognition.
     const side = decoded.ifindex >= 0 ? raw.iface.id * 4294967296 + decoded.ifindex + 1 : raw.iface.id * 4294967296;

@@ -18,6 +18,11 @@ export interface CopyInfo {
   readonly firstIface: string | null;
   /** True when an earlier copy of the same frame was already seen on another interface. */
   readonly isCopy: boolean;
+  /**
+   * True when no copy of this frame can be in the capture (one capture interface, not SLL2:
+   * the pipeline then skips copy recognition), so an engine waiting for one may judge now.
+   */
+  readonly alone?: boolean;
 }
 
 /** One decoded frame as the engines see it. `layers` is pooled: copy what you keep. */
@@ -51,7 +56,7 @@ export class MutableAnalysisFrame implements AnalysisFrame {
   ifindex = -1;
   direction: 'in' | 'out' | null = null;
   layers = new LayerList();
-  readonly copy: { -readonly [K in keyof CopyInfo]: CopyInfo[K] } = { firstNo: 0, firstIface: null, isCopy: false };
+  readonly copy: { -readonly [K in keyof CopyInfo]: CopyInfo[K] } = { firstNo: 0, firstIface: null, isCopy: false, alone: false };
 }
 
 /** A change an engine made: `frame` is the frame number that caused it. */

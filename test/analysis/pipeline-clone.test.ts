@@ -49,10 +49,14 @@ function timeOrderedFrames(file: string): CapturedFrame[] {
   return frames;
 }
 
+/** A pipeline as runAnalysis makes one (the capture's interfaces tell it when no copy can exist). */
 function newPipeline(c: Case): AnalysisPipeline {
   const topology = loadTopology(c.topology);
   const options = { topology, ageingSeconds: 300, vxlanPorts: VXLAN_PORTS };
-  return new AnalysisPipeline(createEngines(options), options, topology);
+  const source = openCaptures([c.file]);
+  const captureInterfaces = source.interfaces;
+  source.close();
+  return new AnalysisPipeline(createEngines(options), { ...options, captureInterfaces }, topology);
 }
 
 function pushAll(p: AnalysisPipeline, frames: readonly CapturedFrame[], from: number, to = frames.length): AnalysisPipeline {

@@ -32,9 +32,12 @@ function dnsQuery(labels: string[]): Uint8Array {
 const a = '02:42:ac:11:00:02';
 const b = '02:42:ac:11:00:03';
 const pcapFile = join(dir, 'evil.pcap');
+// The payload frame first, and the query broadcast: the DNS frame then changes no table (its
+// source is learned, a broadcast flood is only counted), so the step's one-line explanation
+// describes the query itself, with the whole name.
 writeFileSync(pcapFile, encodePcap([
-  { tsSec: 1_700_000_000, tsNsec: 0, bytes: eth(b, a, 0x0800, ipv4({ src: '172.17.0.2', dst: '172.17.0.3', protocol: 17 }, udp(40000, 53, dnsQuery([`evil${EVIL}`, 'example'])))) },
-  { tsSec: 1_700_000_001, tsNsec: 0, bytes: eth(b, a, 0x0800, ipv4({ src: '172.17.0.2', dst: '172.17.0.3', protocol: 17 }, udp(40000, 9999, latin1(`\x1b]0;pwned\x07${EVIL}`)))) },
+  { tsSec: 1_700_000_000, tsNsec: 0, bytes: eth(b, a, 0x0800, ipv4({ src: '172.17.0.2', dst: '172.17.0.3', protocol: 17 }, udp(40000, 9999, latin1(`\x1b]0;pwned\x07${EVIL}`)))) },
+  { tsSec: 1_700_000_001, tsNsec: 0, bytes: eth('ff:ff:ff:ff:ff:ff', a, 0x0800, ipv4({ src: '172.17.0.2', dst: '172.17.0.3', protocol: 17 }, udp(40000, 53, dnsQuery([`evil${EVIL}`, 'example'])))) },
 ]));
 const pcapngFile = join(dir, 'evil.pcapng');
 writeFileSync(pcapngFile, concatBytes([
@@ -63,7 +66,7 @@ async function screens(file: string): Promise<string[]> {
 
 describe('control bytes from a capture are shown escaped', () => {
   it('in DNS names and payloads (pcap)', async () => {
-    const [dns, payload] = await screens(pcapFile);
+    const [payload, dns] = await screens(pcapFile);
     for (const screen of [dns, payload]) expect(screen).not.toMatch(CONTROL);
     expect(dns).toContain('evil\\027[2J\\007\\155.example'); // the DNS decoder's own escape (dig's \DDD)
     expect(payload).toContain('1b 5d 30 3b 70 77  ...]0;pw'); // the hex pane: ESC and BEL as '.'
