@@ -58,6 +58,7 @@ export function App({ session, width, height, onQuit }: AppProps) {
     if (action !== null) perform(action, model, now, setUi, session);
   };
   useInput((input, key) => {
+    session.keyPressed();
     for (const [one, flags] of splitKeys(input, key)) onKey(one, flags);
   });
 

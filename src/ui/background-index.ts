@@ -2,6 +2,11 @@
 // milliseconds between key presses, with the screen told of the progress now and then. On a
 // live capture's file the index follows the file as it grows: once caught up it looks again
 // every POLL_MS, and the screen is told of new frames at most every LIVE_PAINT_MS.
+//
+// A key waits for the slice running when it arrives, so slices stay short: each advance() is
+// sized from how long the last one took (500 frames took 89 ms while V8 had not yet compiled
+// the engines), and for QUIET_MS after a key no slice starts, leaving the step and its paint
+// the whole thread.
 
 import type { ReplayIndex } from '../replay/indexer.js';
 
@@ -9,12 +14,16 @@ import type { ReplayIndex } from '../replay/indexer.js';
 export const INDEX_SLICE = 20_000;
 export const FIRST_SLICE = 2_000;
 /**
- * Background indexing: frames per advance() call, and the time one slice may take. A key
- * pressed during a slice waits for its end, so a slice is a quarter of a 16 ms frame (a
- * 500-frame advance takes about 2 ms; smaller advances index no faster).
+ * Background indexing: the time one advance() should take (its frames are sized to it, between
+ * MIN_STEP and MAX_STEP: once compiled, 500 frames take about 2 ms, and smaller advances index
+ * no faster), and the time one slice may take: a quarter of a 16 ms frame.
  */
-const SLICE_STEP = 500;
-const SLICE_MS = 4;
+const STEP_MS = 1;
+const MIN_STEP = 16;
+const MAX_STEP = 500;
+const SLICE_MS = 2;
+/** After a key, indexing waits this long: the step and its paint come first. */
+export const QUIET_MS = 25;
 const PROGRESS_MS = 250;
 /** Live: the most often new frames repaint the screen, and how often a caught-up index looks for more. */
 const LIVE_PAINT_MS = 100;
@@ -36,6 +45,8 @@ export interface IndexingOptions {
   schedule?: (run: () => void) => void;
   /** Live: runs the next look for frames once the index has caught up with the file (a 40 ms timer). */
   poll?: (run: () => void) => void;
+  /** Runs `run` after `ms` (setTimeout in the real UI): the wait after a key. */
+  wait?: (run: () => void, ms: number) => void;
 }
 
 export class BackgroundIndexer {
@@ -43,6 +54,11 @@ export class BackgroundIndexer {
   private scanned = 0;
   private readonly schedule: (run: () => void) => void;
   private readonly poll: (run: () => void) => void;
+  private readonly wait: (run: () => void, ms: number) => void;
+  /** Frames per advance() (see STEP_MS). */
+  private step = MIN_STEP;
+  /** No slice starts before this time (performance.now()): see keyPressed(). */
+  private quietUntil = 0;
 
   /**
    * `tell` shows the screen what changed; `closed` says the UI has quit. `fileSizes` are the
@@ -59,6 +75,12 @@ export class BackgroundIndexer {
     this.fileReached = fileSizes.map(() => 0);
     this.schedule = options.schedule ?? ((run) => setImmediate(run));
     this.poll = options.poll ?? ((run) => setTimeout(run, POLL_MS));
+    this.wait = options.wait ?? ((run, ms) => setTimeout(run, ms));
+  }
+
+  /** A key was pressed: indexing pauses for QUIET_MS, so that the step it asks for paints at once. */
+  keyPressed(): void {
+    this.quietUntil = performance.now() + QUIET_MS;
   }
 
   /** Share of the input bytes indexed (1 when done). */
@@ -83,15 +105,25 @@ export class BackgroundIndexer {
     let captured = -1;
     const next = () => {
       if (this.closed() || index.done) return;
+      const start = performance.now();
+      if (start < this.quietUntil) {
+        this.wait(next, this.quietUntil - start);
+        return;
+      }
       if (live !== null && live.stopped() && index.following) index.stopFollowing();
       const before = index.timeline.length;
-      const until = performance.now() + SLICE_MS;
-      do this.slice(Math.min(slice, SLICE_STEP)); while (!index.done && !index.caughtUp && performance.now() < until);
+      const until = start + SLICE_MS;
+      let now = start;
+      do {
+        const began = now;
+        this.slice(Math.min(slice, this.step));
+        now = performance.now();
+        this.resize(now - began);
+      } while (!index.done && !index.caughtUp && now < until);
       if (live !== null) {
         dirty ||= index.timeline.length > before || live.captured() !== captured || !index.following;
         captured = live.captured();
       }
-      const now = performance.now();
       if (index.done || (live === null ? now - toldAt >= PROGRESS_MS : dirty && now - toldAt >= LIVE_PAINT_MS)) {
         toldAt = now;
         dirty = false;
@@ -102,6 +134,12 @@ export class BackgroundIndexer {
       else this.schedule(next);
     };
     if (!index.done) this.schedule(next);
+  }
+
+  /** The next advance's frames, from how long the last one took. */
+  private resize(tookMs: number): void {
+    if (tookMs < STEP_MS / 2) this.step = Math.min(MAX_STEP, this.step * 2);
+    else if (tookMs > STEP_MS * 2) this.step = Math.max(MIN_STEP, this.step >> 1);
   }
 
   private slice(steps: number): void {

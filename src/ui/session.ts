@@ -94,6 +94,11 @@ export class ReplaySession {
     this.indexer.run(slice);
   }
 
+  /** A key arrived: background indexing steps aside for a moment (BackgroundIndexer.keyPressed). */
+  keyPressed(): void {
+    this.indexer.keyPressed();
+  }
+
   /** Live: the cursor is at the newest frame the user saw, so it moves on as frames arrive (`tail -f`). */
   get followingNewest(): boolean {
     return this.live !== null && this.cursor.position >= this.newest;

@@ -96,6 +96,19 @@ describe('App (keys on a real capture)', () => {
     expect(plain(app.lastFrame())).toContain('Ethernet II');
   });
 
+  it('tells the session of every key, so background indexing steps aside', async () => {
+    const s = session([NAPT_COLLIDE]);
+    s.first();
+    const keyPressed = vi.spyOn(s, 'keyPressed');
+    const app = show(<App session={s} width={80} height={24} />);
+    app.stdin.write('n');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    app.stdin.write('?');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(keyPressed).toHaveBeenCalledTimes(2);
+    expect(s.cursor.position).toBe(2);
+  });
+
   it('steps, goes to a frame, cycles panes, shows filter errors and help, quits', async () => {
     const s = session([NAPT_COLLIDE]);
     s.first();

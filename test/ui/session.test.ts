@@ -1,6 +1,7 @@
 // The UI's model without React: indexing in slices behind the first screen, go to frame or
 // time, filter search, breakpoints on change kinds, and the messages the status line shows.
 import { describe, expect, it } from 'vitest';
+import { QUIET_MS } from '../../src/ui/background-index.js';
 import { ReplaySession } from '../../src/ui/session.js';
 import { NAPT_COLLIDE, session } from './helpers.js';
 
@@ -25,6 +26,29 @@ describe('ReplaySession', () => {
       expect(s.view()).toMatchObject({ length: 92, indexDone: true, progress: 1 });
       // The screen hears about the end of indexing.
       expect(updates).toBeGreaterThanOrEqual(1);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('steps aside for a key: the slice due after it waits QUIET_MS instead of indexing', () => {
+    const pending: (() => void)[] = [];
+    const waits: { run: () => void; ms: number }[] = [];
+    const s = new ReplaySession([NAPT_COLLIDE], { schedule: (run) => pending.push(run), wait: (run, ms) => waits.push({ run, ms }) });
+    try {
+      s.start(10);
+      s.keyPressed();
+      pending.shift()!();
+      expect(s.index.timeline.length).toBe(10); // nothing indexed: the slice waits
+      expect(waits).toHaveLength(1);
+      expect(waits[0].ms).toBeGreaterThan(QUIET_MS - 10);
+      expect(waits[0].ms).toBeLessThanOrEqual(QUIET_MS);
+      const until = performance.now() + QUIET_MS;
+      while (performance.now() < until) { /* the quiet time passes */ }
+      waits[0].run();
+      expect(s.index.timeline.length).toBeGreaterThan(10);
+      while (pending.length > 0) pending.shift()!();
+      expect(s.index.done).toBe(true);
     } finally {
       s.close();
     }
