@@ -1,7 +1,7 @@
 // The change logs of two runs, aligned by content (frame numbers aside) so that one
 // change missing does not make every later one differ. Within a stretch that does not
-// align, a missing and an extra change about the same thing (the same IP, MAC or
-// connection) are one changed change, and the same change elsewhere in the log has moved.
+// align, or at the same frame, a missing and an extra change about the same thing (the same
+// IP, MAC or connection) are one changed change, and the same change elsewhere in the log has moved.
 // Aligned changes at other frames differ in frames.
 // With time ignored, expiries (when the clock passed a deadline) are compared as a set.
 
@@ -92,10 +92,14 @@ function unaligned(want: [Item, number][], got: [Item, number][], differences: D
     return [rest, gots.filter((g) => !paired.has(g))];
   };
   const [w1, g1] = pair(want, got, ([i]) => i.content, (w, g) => difference('moved', w, g));
-  const [w2, g2] = pair(w1, g1, ([i, stretch]) => `${stretch}\n${i.subject}`,
-    (w, g) => difference('changed', w, g, differingFields(w.side.value, g.side.value, same)));
-  for (const [w] of w2) out.push(difference('missing', w, null));
-  for (const [g] of g2) out.push(difference('extra', null, g));
+  const changed = (w: Item, g: Item) => difference('changed', w, g, differingFields(w.side.value, g.side.value, same));
+  const [w2, g2] = pair(w1, g1, ([i, stretch]) => `${stretch}\n${i.subject}`, changed);
+  // The same thing at the same frame, where the alignment put the two in neighbouring stretches
+  // (one frame's changes from several engines can align in either order).
+  let unframed = 0; // changes that name no frame pair with none here
+  const [w3, g3] = pair(w2, g2, ([i]) => (i.side.first === null ? `\0${unframed++}` : `${i.side.first}\n${i.subject}`), changed);
+  for (const [w] of w3) out.push(difference('missing', w, null));
+  for (const [g] of g3) out.push(difference('extra', null, g));
   const frame = (d: Difference): number => (d.expected ?? d.actual)?.first ?? 0;
   differences.push(...out.sort((a, b) => frame(a) - frame(b)));
 }
