@@ -6,12 +6,16 @@
 // line as it happens (the objects of `analyze --json`'s `events`), then one last line
 // {"report": {...}} (the `analyze --json` object without its events); without it, the
 // analyze tables are printed at the end. Counts and drops go to standard error.
-// Stops on -c, --duration, SIGINT or SIGTERM, flushing the file.
+// Stops on -c, --duration, SIGINT or SIGTERM, flushing the file. The capture and its file
+// (openFileCapture), the stop triggers, the "capturing on" line and the summary (made of
+// CaptureCounts, plain data) are shared with the live UI's capture process
+// (capture-child-command.ts), which captures without analysis.
 
 import type { Command } from 'commander';
 import { LiveCaptureError } from '../capture/cap-binding.js';
-import { DEFAULT_RING_BYTES, LiveCapture, listInterfaces } from '../capture/live.js';
-import { LivePcapngWriter, ringFileName, type RingOptions } from '../capture/live-writer.js';
+import { captureCounts, openFileCapture, type CaptureCounts, type FileCapture } from '../capture/file-capture.js';
+import { DEFAULT_RING_BYTES, listInterfaces, type LiveCapture } from '../capture/live.js';
+import { ringFileName, type RingOptions } from '../capture/live-writer.js';
 import { safeText } from '../decode/index.js';
 import { loadTopology } from '../api/analysis-run.js';
 import { collect, count, port, seconds, TOPOLOGY_HELP } from './arg-parsers.js';
@@ -83,35 +87,23 @@ export function runListInterfaces(out: LineWriter, err: LineWriter): number {
 export function runCapture(opts: CaptureCommandOptions, out: LineWriter, err: LineWriter): number {
   if (opts.ring !== undefined && opts.write === undefined) return fail(err, '--ring needs -w FILE to name the files.');
   const topology = loadTopology(opts.topology);
-  let writer: LivePcapngWriter | null = null;
   let analysis: LiveAnalysis | null = null;
-  let live: LiveCapture;
+  let capture: FileCapture;
   try {
-    live = LiveCapture.open({
+    capture = openFileCapture({
       interfaces: opts.interface,
       filter: opts.filter,
       count: opts.count,
       bufferBytes: opts.bufferSize === undefined ? undefined : opts.bufferSize * 1024,
-      onFrame: (iface, tsSec, tsNsec, data, length, direction) => {
-        if (writer !== null) {
-          writer.write(iface.id, tsSec, tsNsec, data, 0, length, direction);
-          writer.flushSoon();
-        }
-        analysis?.wake();
-      },
+      write: opts.write,
+      ring: opts.ring,
+      afterFrame: () => analysis?.wake(),
     });
   } catch (error) {
     if (error instanceof LiveCaptureError) return fail(err, error.message);
     throw error;
   }
-  try {
-    if (opts.write !== undefined) {
-      writer = new LivePcapngWriter(opts.write, live.interfaces.map((i) => ({ name: i.name ?? '', linkType: i.linkType, snapLen: i.snapLen })), opts.ring ?? null);
-    }
-  } catch (error) {
-    live.stop();
-    throw error;
-  }
+  const { live, writer } = capture;
   analysis = new LiveAnalysis(live, {
     topology, vxlanPorts: [DEFAULT_VXLAN_PORT, ...opts.vxlanPort], ageingSeconds: opts.ageing, keepEvents: !opts.json,
   }, (changes) => {
@@ -125,19 +117,12 @@ export function runCapture(opts: CaptureCommandOptions, out: LineWriter, err: Li
     }
   });
   // As tcpdump's "listening on": scripts (and the tests) wait for it before sending.
-  err.line(capturingOn(live, opts.filter, 'stop with Ctrl-C'));
+  err.line(capturingOn(interfaceNames(live), opts.filter, 'stop with Ctrl-C'));
   err.flush();
-  const stop = (): void => live.stop();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  const timer = opts.duration === undefined ? null : setTimeout(stop, opts.duration * 1000);
+  stopOnSignalsOrDuration(live, opts.duration);
   const finalAnalysis = analysis;
-  const finalWriter = writer;
   live.onStop(() => {
-    if (timer !== null) clearTimeout(timer);
-    process.removeListener('SIGINT', stop);
-    process.removeListener('SIGTERM', stop);
-    finalWriter?.close();
+    writer?.close();
     try {
       finalAnalysis.finish();
       const report = reportForOutput(finalAnalysis.pipeline.report(), topology);
@@ -151,37 +136,55 @@ export function runCapture(opts: CaptureCommandOptions, out: LineWriter, err: Li
     } catch (error) {
       if (!(error instanceof PipeClosed)) throw error;
     }
-    for (const line of captureSummary(live, finalAnalysis.frames, finalWriter, opts)) err.line(line);
+    for (const line of captureSummary(captureCounts(capture), finalAnalysis.frames, opts)) err.line(line);
     err.flush();
     process.exitCode = 0;
   });
   return 0;
 }
 
+/** Stops the capture on SIGINT, SIGTERM or after `duration` seconds; the listeners and the timer go when it stops. */
+export function stopOnSignalsOrDuration(live: LiveCapture, duration: number | undefined): void {
+  const stop = (): void => live.stop();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const timer = duration === undefined ? null : setTimeout(stop, duration * 1000);
+  live.onStop(() => {
+    if (timer !== null) clearTimeout(timer);
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+  });
+}
+
+export function interfaceNames(live: LiveCapture): string[] {
+  return live.interfaces.map((i) => i.name ?? '?');
+}
+
 /** The line scripts wait for before sending: `dockshark: capturing on br0, veth1; stop with Ctrl-C.` */
-export function capturingOn(live: LiveCapture, filter: string, howToStop: string): string {
-  return `dockshark: capturing on ${live.interfaces.map((i) => safeText(i.name ?? '?')).join(', ')}${filter === '' ? '' : ` with filter ${safeText(filter)}`}; ${howToStop}.`;
+export function capturingOn(interfaces: readonly string[], filter: string, howToStop: string): string {
+  return `dockshark: capturing on ${interfaces.map((name) => safeText(name)).join(', ')}${filter === '' ? '' : ` with filter ${safeText(filter)}`}; ${howToStop}.`;
 }
 
 /** What was captured, dropped, written and analysed: standard error, after the capture. */
-export function captureSummary(live: LiveCapture, analysed: number, writer: LivePcapngWriter | null, opts: CaptureCommandOptions): string[] {
-  const seconds = (Date.now() - live.startedAt) / 1000;
-  const per = live.interfaces.map((i) => `${safeText(i.name ?? '?')} ${live.received[i.id]}`).join(', ');
+export function captureSummary(counts: CaptureCounts, analysed: number, opts: { write?: string; ring?: RingOptions }): string[] {
+  const per = counts.interfaces.map((name, id) => `${safeText(name)} ${counts.received[id]}`).join(', ');
   const lines = [
-    `dockshark: captured ${live.total} frames in ${seconds.toFixed(1)} s (${per}); analysed ${analysed}.`,
-    `dockshark: dropped by dockshark: ${live.dropped} (analysis queue full); dropped by the kernel: unknown (the cap binding does not report libpcap's counts).`,
+    `dockshark: captured ${counts.total} frames in ${counts.seconds.toFixed(1)} s (${per}); analysed ${analysed}.`,
+    `dockshark: dropped by dockshark: ${counts.dropped} (analysis queue full); dropped by the kernel: unknown (the cap binding does not report libpcap's counts).`,
   ];
-  const missed = (live.missed() ?? []).filter((m) => m.counted > m.received);
+  const missed = (counts.missed ?? []).filter((m) => m.counted > m.received);
   if (missed.length > 0) {
     const which = missed.map((m) => `${safeText(m.name)} counted ${m.counted}, ${m.counted - m.received} more than captured`).join('; ');
     lines.push(`dockshark: the interfaces counted more frames than arrived here (${which}): frames lost before dockshark, `
       + 'libpcap\'s ring being full (a larger one: -B KiB), or frames that GRO/TSO merged into fewer, larger ones.');
   }
-  if (live.truncated > 0) lines.push(`dockshark: ${live.truncated} frames were longer than 65535 bytes and were cut.`);
-  if (writer !== null && opts.write !== undefined) {
+  if (counts.truncated > 0) lines.push(`dockshark: ${counts.truncated} frames were longer than 65535 bytes and were cut.`);
+  const written = counts.written;
+  if (written !== null && opts.write !== undefined) {
+    const kept = opts.ring === undefined ? 0 : Math.min(written.filesStarted, opts.ring.files);
     const files = opts.ring === undefined ? safeText(opts.write)
-      : `${safeText(opts.write)}${writer.filesStarted > 1 ? ` (ring: ${Math.min(writer.filesStarted, opts.ring.files)} files, oldest ${safeText(ringFileName(opts.write, Math.min(writer.filesStarted, opts.ring.files) - 1))})` : ''}`;
-    lines.push(`dockshark: wrote ${writer.frames} frames (${writer.bytes} bytes) to ${files}.`);
+      : `${safeText(opts.write)}${written.filesStarted > 1 ? ` (ring: ${kept} files, oldest ${safeText(ringFileName(opts.write, kept - 1))})` : ''}`;
+    lines.push(`dockshark: wrote ${written.frames} frames (${written.bytes} bytes) to ${files}.`);
   }
   return lines;
 }

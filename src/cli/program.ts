@@ -6,6 +6,7 @@ import { DEFAULT_MAX_CONVERSATIONS } from '../analysis/conversations.js';
 import { runAnalyze } from './analyze-command.js';
 import { runCheck } from './check-command.js';
 import { registerCaptureCommands } from './capture-command.js';
+import { registerCaptureChildCommand } from './capture-child-command.js';
 import { registerInjectCommand } from './inject-command.js';
 import { collect, count, limits, port, positive, seconds, TOPOLOGY_HELP } from './arg-parsers.js';
 import type { AnalysisLimits } from '../analysis/limits.js';
@@ -171,6 +172,7 @@ export function buildProgram(out: LineWriter, err: LineWriter, setExit: (code: n
     });
   registerOpenCommand(program, out, err, setExit);
   registerCaptureCommands(program, out, err, setExit);
+  registerCaptureChildCommand(program, out, err, setExit);
   registerInjectCommand(program, out, err, setExit);
   return program;
 }

@@ -34,7 +34,7 @@ export interface LiveSource {
   readonly interfaces: readonly string[];
   /** The file kept (-w), or null for a temporary one. */
   readonly file: string | null;
-  /** Frames captured so far. */
+  /** Frames captured so far, as last reported (the capture runs in another process: the file may be ahead of it). */
   captured(): number;
   /** True once the capture has stopped: the file grows no more. */
   stopped(): boolean;

@@ -137,7 +137,8 @@ export class ReplaySession {
       live: this.live === null ? null : {
         interfaces: this.live.interfaces.map(safe),
         file: this.live.file === null ? null : safe(this.live.file),
-        captured: this.live.captured(),
+        // The capture's count comes a few times a second (from its process); the file may be ahead of it.
+        captured: Math.max(this.live.captured(), timeline.length),
         stopped: this.live.stopped(),
         following: this.followingNewest,
       },

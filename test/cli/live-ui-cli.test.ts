@@ -1,7 +1,8 @@
 // `dockshark -i IFACE...` (the default command with live options) when standard output is not a
 // terminal: what `dockshark capture -i ...` does (the "capturing on" line, the analyze tables and
 // the summary at the end), and the same one-sentence errors with exit 2. Misused options are
-// refused without capturing, --ring in the UI too (a terminal, through `script`). Live cases
+// refused without capturing, --ring in the UI too (a terminal, through `script`). In a
+// terminal, the errors of the UI's capture process are `capture`'s, before any UI. Live cases
 // run as root in a namespace this test creates.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -31,6 +32,12 @@ describe('dockshark -i: misuse', () => {
     expect(alone.stderr).toBe('dockshark: -w goes with -i (a live capture).\n');
     expect(cli(['--duration', '1']).stderr).toBe('dockshark: --duration goes with -i (a live capture).\n');
     expect(cli(['--ring', '2:1']).stderr).toBe('dockshark: --ring goes with -i (a live capture).\n');
+  });
+
+  it('keeps the UI\'s capture process command out of --help', () => {
+    const help = cli(['--help']);
+    expect(help.stdout).toContain('capture [options]');
+    expect(help.stdout).not.toContain('capture-child');
   });
 
   it.skipIf(spawnSync('script', ['--version']).error !== undefined)('refuses --ring in the UI (a terminal), saying why, before capturing', () => {
@@ -103,3 +110,44 @@ describe.skipIf(why !== null)('dockshark -i, stdout not a terminal', () => {
     }
   });
 });
+
+describe.skipIf(why !== null || spawnSync('script', ['--version']).error !== undefined)('dockshark -i in a terminal: the errors of its capture process', () => {
+  const ns = why === null ? addNamespace() : '';
+
+  /** `dockshark ARGS` with a terminal (`script`), in the namespace: what it printed (both streams, as the terminal shows them). */
+  function inTerminal(args: string[], env: Record<string, string>, wrap: readonly string[]): { code: number | null; text: string } {
+    const command = ['ip', 'netns', 'exec', ns, ...wrap, process.execPath, cliPath, ...args].map((a) => `'${a}'`).join(' ');
+    const r = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } });
+    return { code: r.status, text: r.stdout.replace(/\r\n/g, '\n') };
+  }
+
+  it('are capture\'s one sentence and exit status (2; 1 for the file), before any UI, leaving no temporary file', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dockshark-live-errors-'));
+    try {
+      const capsh = spawnSync('sh', ['-c', 'command -v capsh'], { encoding: 'utf8' }).stdout.trim();
+      const cases: [string[], Record<string, string>, string[], number][] = [
+        [['-i', 'nope0'], {}, [], 2],
+        [['-i', 'lo', '-f', 'port nonsense'], {}, [], 2],
+        [['-i', 'lo'], { DOCKSHARK_NO_CAP: '1' }, [], 2],
+        // A file that cannot be written is 1, as for `capture`.
+        [['-i', 'lo', '-w', path.join(tmp, 'missing', 'out.pcapng')], {}, [], 1],
+      ];
+      // Without the privileges (when capsh is there to drop them).
+      if (capsh !== '') cases.push([['-i', 'lo'], {}, [capsh, '--drop=cap_net_raw,cap_net_admin', '--', '-c', '"$0" "$@"'], 2]);
+      for (const [args, env, wrap, status] of cases) {
+        const mine = inTerminal(args, { ...env, TMPDIR: tmp }, wrap);
+        const theirs = spawnSync('ip', ['netns', 'exec', ns, ...wrap, process.execPath, cliPath, 'capture', ...args],
+          { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+        const expected = theirs.stderr;
+        expect(theirs.status, expected).toBe(status);
+        expect(mine.code, mine.text).toBe(status);
+        expect(expected).toMatch(/^dockshark: .+\n$/);
+        expect(mine.text).toBe(expected);
+        expect(fs.readdirSync(tmp)).toEqual([]);
+      }
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+

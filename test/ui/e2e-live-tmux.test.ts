@@ -5,6 +5,9 @@
 // and the FDB pane with each container's MAC on the
 // port the kernel's own FDB (`bridge -j fdb show`) has it on. `q` must end the process with
 // status 0 and the capture summary, and tshark must read the file back, every frame of it.
+// The capture runs in a process of its own: without the terminal, gone once `q` has been
+// answered, stopping (with a whole file; a temporary one deleted) when the UI is SIGKILLed,
+// and when it is itself killed the UI says STOPPED and the summary says how it ended.
 // Skipped, with the reason printed, when not root, without namespaces, tmux or the cap binding.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -147,5 +150,113 @@ describe.skipIf(why !== null)('the live UI in a terminal (tmux), in namespaces',
       expect(text).toMatch(sentence);
       expect(text).not.toContain('LIVE');
     }
+  }, 60_000);
+});
+
+/** The live UI's capture process writing `file` (its command line names it), or null. */
+function captureProcess(file: string): number | null {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let args: string[];
+    try {
+      args = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (args.includes('capture-child') && args.some((a) => a.endsWith(file))) return Number(entry);
+  }
+  return null;
+}
+
+/** A process's state letter (R, S, Z...) and parent, or null when it is gone. */
+function processState(pid: number): { state: string; ppid: number; tty: number } | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: f[0], ppid: Number(f[1]), tty: Number(f[4]) };
+  } catch {
+    return null;
+  }
+}
+
+/** Gone, or a zombie waiting for init to reap it (after its parent was killed): it has exited either way. */
+const exited = (pid: number) => {
+  const s = processState(pid);
+  return s === null || s.state === 'Z';
+};
+
+describe.skipIf(why !== null)('the live UI\'s capture process', () => {
+  /** Starts `dockshark ARGS` in tmux in a new namespace; resolves once the status line shows. */
+  async function startUi(args: string, env = ''): Promise<{ name: string; ns: string; errFile: string }> {
+    const ns = addNamespace();
+    const name = `dockshark-live-e2e-${process.pid}-${Date.now()}-${sessions.length}`;
+    sessions.push(name);
+    const errFile = path.join(dir, `${name}.stderr`);
+    tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '40', '-c', repoRoot,
+      `${env} CI=true ip netns exec ${ns} ${process.execPath} ${cliPath} ${args} 2>${errFile}; echo dockshark-exited-$?; sleep 600`);
+    await waitFor(() => screen(name), (t) => /(LIVE|STOPPED) lo: \d+ frames/.test(t), 'the live status line');
+    return { name, ns, errFile };
+  }
+  const framesShown = (name: string) => Number(/(?:LIVE|STOPPED) lo: (\d+) frames/.exec(screen(name))?.[1] ?? -1);
+
+  it('captures in a process of its own, away from the terminal, which ends when q is pressed', async () => {
+    const out = path.join(dir, 'own-process.pcapng');
+    const { name, ns, errFile } = await startUi(`-i lo -w ${out}`);
+    const child = captureProcess(out);
+    expect(child, 'a capture process writing the file').not.toBeNull();
+    const pid = child as number;
+    // Not the terminal's: no controlling terminal, and none of its standard streams is one.
+    expect(processState(pid)?.tty).toBe(0);
+    for (const fd of [0, 1, 2]) expect(fs.readlinkSync(`/proc/${pid}/fd/${fd}`)).not.toMatch(/^\/dev\/(pts|tty)/);
+    sh(ns, 'ping -c 2 -i 0.2 -W 1 127.0.0.1 >/dev/null');
+    // Two pings are four frames on lo; the count comes from the capture process.
+    await waitFor(() => framesShown(name), (n) => n >= 4, 'the pings on the status line');
+    tmux('send-keys', '-t', name, 'q');
+    await waitFor(() => screen(name), (t) => /dockshark-exited-\d+/.test(t), 'the UI to exit', 15_000);
+    expect(screen(name)).toContain('dockshark-exited-0');
+    // The UI waited for it: gone, reaped, before the summary.
+    expect(processState(pid)).toBeNull();
+    const summary = fs.readFileSync(errFile, 'utf8');
+    expect(summary).toMatch(/^dockshark: captured 4 frames in [\d.]+ s \(lo 4\); analysed 4\.$/m);
+    expect(summary).toContain(`dockshark: wrote 4 frames (`);
+  }, 60_000);
+
+  it('stops when the UI is killed (SIGKILL), leaving a whole file; a temporary file is deleted', async () => {
+    const out = path.join(dir, 'killed-ui.pcapng');
+    const { name, ns } = await startUi(`-i lo -w ${out}`);
+    const pid = captureProcess(out) as number;
+    sh(ns, 'ping -c 2 -i 0.2 -W 1 127.0.0.1 >/dev/null');
+    await waitFor(() => framesShown(name), (n) => n >= 4, 'the pings on the status line');
+    process.kill(processState(pid)?.ppid as number, 'SIGKILL');
+    await waitFor(() => exited(pid), (gone) => gone, 'the capture process to stop', 10_000);
+    await waitFor(() => screen(name), (t) => t.includes('dockshark-exited-137'), 'the UI to be gone');
+    const tshark = spawnSync('tshark', ['-r', out, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8' });
+    expect(tshark.status, tshark.stderr).toBe(0);
+    expect(tshark.stdout.trim().split('\n')).toHaveLength(4);
+
+    // No -w: the temporary file (and its directory) go with the capture when the UI is killed.
+    const tmp = fs.mkdtempSync(path.join(dir, 'tmpdir-'));
+    const second = await startUi('-i lo', `TMPDIR=${tmp}`);
+    const [made] = fs.readdirSync(tmp);
+    const temporary = path.join(tmp, made, 'capture.pcapng');
+    const pid2 = captureProcess(temporary) as number;
+    expect(pid2, 'a capture process writing the temporary file').not.toBeNull();
+    process.kill(processState(pid2)?.ppid as number, 'SIGKILL');
+    await waitFor(() => exited(pid2), (gone) => gone, 'the capture process to stop', 10_000);
+    await waitFor(() => screen(second.name), (t) => t.includes('dockshark-exited-137'), 'the UI to be gone');
+    expect(fs.readdirSync(tmp)).toEqual([]);
+  }, 60_000);
+
+  it('shows the capture stopped when its process dies, and says how in the summary', async () => {
+    const out = path.join(dir, 'killed-capture.pcapng');
+    const { name, ns, errFile } = await startUi(`-i lo -w ${out}`);
+    sh(ns, 'ping -c 1 -W 1 127.0.0.1 >/dev/null');
+    await waitFor(() => framesShown(name), (n) => n >= 2, 'the ping on the status line');
+    process.kill(captureProcess(out) as number, 'SIGKILL');
+    await waitFor(() => screen(name), (t) => /STOPPED lo: 2 frames/.test(t), 'STOPPED on the status line');
+    tmux('send-keys', '-t', name, 'q');
+    await waitFor(() => screen(name), (t) => /dockshark-exited-\d+/.test(t), 'the UI to exit', 15_000);
+    expect(screen(name)).toContain('dockshark-exited-1');
+    expect(fs.readFileSync(errFile, 'utf8')).toMatch(/^dockshark: the capture process ended \(killed by SIGKILL\) before it could report its counts: it captured at least 2 frames; analysed 2\./m);
   }, 60_000);
 });
