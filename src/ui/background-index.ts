@@ -16,7 +16,8 @@ export const FIRST_SLICE = 2_000;
 /**
  * Background indexing: the time one advance() should take (its frames are sized to it, between
  * MIN_STEP and MAX_STEP: once compiled, 500 frames take about 2 ms, and smaller advances index
- * no faster), and the time one slice may take: a quarter of a 16 ms frame.
+ * no faster), and the time one slice may take: an eighth of a 16 ms frame (a key pressed
+ * during a slice waits for its end).
  */
 const STEP_MS = 1;
 const MIN_STEP = 16;
