@@ -165,9 +165,7 @@ export class FdbEngine implements Engine {
         } else this.hold(frame, obs, iface, bridge, PENDING_PORT, false, out);
         return;
       case ROLE_BRIDGE:
-        // No port copy can follow (one capture interface): judged now, as closeGroup would.
-        if (frame.copy.alone === true && (bridge as Bridge).tunnelPorts === 0) this.judgeBridgeFrame(bridge as Bridge, false, frame.no, obs, out);
-        else this.toGroup(frame, obs, iface, bridge, PENDING_BRIDGE, false, out);
+        this.firstOnBridge(frame, obs, iface, bridge as Bridge, false, out);
         return;
       case ROLE_UNKNOWN:
         this.hold(frame, obs, iface, null, PENDING_UNKNOWN, false, out);
@@ -203,9 +201,7 @@ export class FdbEngine implements Engine {
         }
         // SLL2: the copy passed up to the host (every port is in an `-i any` capture). With
         // epb_flags, a first copy on the bridge came through a port the capture does not have.
-        if (obs.sll || frame.copy.isCopy) return;
-        if (frame.copy.alone === true && bridge.tunnelPorts === 0) this.judgeBridgeFrame(bridge, true, frame.no, obs, out);
-        else this.toGroup(frame, obs, iface, bridge, PENDING_BRIDGE, true, out);
+        if (!obs.sll && !frame.copy.isCopy) this.firstOnBridge(frame, obs, iface, bridge, true, out);
         return;
       }
       case ROLE_UNKNOWN: {
@@ -222,6 +218,16 @@ export class FdbEngine implements Engine {
   }
 
   // ---- waiting frames ----
+
+  /**
+   * A frame first seen on a bridge device waits for the end of its timestamp group (a port
+   * copy would say where it entered), unless no copy can follow (one capture interface, no
+   * VXLAN port to match decapsulated frames against): then it is judged now, as closeGroup would.
+   */
+  private firstOnBridge(frame: AnalysisFrame, obs: Observation, iface: Iface, bridge: Bridge, directed: boolean, out: Change[]): void {
+    if (frame.copy.alone === true && bridge.tunnelPorts === 0) this.judgeBridgeFrame(bridge, directed, frame.no, obs, out);
+    else this.toGroup(frame, obs, iface, bridge, PENDING_BRIDGE, directed, out);
+  }
 
   private toGroup(frame: AnalysisFrame, obs: Observation, iface: Iface, bridge: Bridge | null, state: number, directed: boolean, out: Change[]): void {
     if (this.group.count === GROUP_LIMIT) this.closeGroup(out);
