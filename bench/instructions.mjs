@@ -3,7 +3,9 @@
 // on two mix sizes, maps the JIT's code addresses to JS functions through V8's perf map
 // (--perf-basic-prof), and prints the difference per frame, which leaves out startup and most of
 // the compiling. Inlined callees count in their caller, as in `bench/profile.mjs`.
-// Usage: node bench/instructions.mjs [--small N] [--large N] [--worker NAME] [--top N]
+// Usage: node bench/instructions.mjs [--small N] [--large N] [--worker NAME] [--top N] [--no-inlining]
+//   --no-inlining  V8 inlines nothing, so each function's instructions are its own (the total
+//                  grows: calls are no longer inlined)
 //   (npm run build first; each run takes a minute or two)
 
 import { spawnSync } from 'node:child_process';
@@ -21,6 +23,7 @@ const { values: opts } = parseArgs({
     large: { type: 'string', default: '500000' },
     worker: { type: 'string', default: 'decode' },
     top: { type: 'string', default: '20' },
+    'no-inlining': { type: 'boolean', default: false },
   },
 });
 if (!['decode', 'analyze', 'read'].includes(opts.worker)) {
@@ -40,7 +43,7 @@ function profile(frames) {
   const out = path.join(dir, 'callgrind.out');
   // --single-threaded: no concurrent compiler or GC threads, so runs repeat closely.
   const run = spawnSync('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath,
-    '--perf-basic-prof', '--single-threaded', path.join(root, `bench/workers/${opts.worker}.mjs`), mix.path],
+    '--perf-basic-prof', '--single-threaded', ...(opts['no-inlining'] ? ['--no-turbo-inlining'] : []), path.join(root, `bench/workers/${opts.worker}.mjs`), mix.path],
   { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 26 });
   if (run.status !== 0) throw new Error(`valgrind failed:\n${run.stderr.slice(-2000)}`);
   const pid = /^==(\d+)==/m.exec(run.stderr)[1];

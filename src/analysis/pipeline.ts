@@ -98,6 +98,18 @@ export class AnalysisPipeline {
     this.namer = new ReportNamer(topology);
   }
 
+  /**
+   * Whether decoding verifies checksums (PipelineOptions.verifyChecksums); may change between
+   * pushes. The engines never read the verdicts, so only what is shown of a frame depends on it.
+   */
+  get verifyChecksums(): boolean {
+    return this.decoder.ctx.verifyChecksums;
+  }
+
+  set verifyChecksums(on: boolean) {
+    this.decoder.ctx.verifyChecksums = on;
+  }
+
   /** Names from the topology for the report's MACs and IPs (cached: the same for every copy). */
   private namer: ReportNamer;
 
@@ -112,6 +124,7 @@ export class AnalysisPipeline {
       { ageingSeconds: o.ageingSeconds, vxlanPorts: o.vxlanPorts, keepEvents: this.keepEvents, captureInterfaces: this.captureInterfaces, limits: o.limits },
       o.topology, this.decoder.clone());
     c.namer = this.namer;
+    c.verifyChecksums = this.verifyChecksums;
     c.copies = this.copies.clone();
     c.overflow.copyFrom(this.overflow);
     c.fragEvictedSeen = this.fragEvictedSeen;

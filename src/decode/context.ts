@@ -121,7 +121,8 @@ export class DecodeContext {
   etherType = 0;
   /** UDP port -> Next kind (0 = plain data). */
   readonly udpPorts = new Uint8Array(65536);
-  readonly verifyChecksums: boolean;
+  /** May change between frames: the replay verifies only the frames it shows. */
+  verifyChecksums: boolean;
 
   private readonly clock = new FrameClock();
   readonly eth = new Pool(() => new EthLayer(), this.clock);

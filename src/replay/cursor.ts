@@ -96,9 +96,11 @@ export class ReplayCursor {
     // Stepping back one frame at a time would re-run up to a whole checkpoint interval each
     // time: keep a state a little before the target, so the next steps back start there.
     const keepAt = goingBack && target - this.position > NEARBY_SPACING ? target - NEARBY_SPACING : -1;
+    // Only the target's frame is shown: the frames before it are re-run without verifying
+    // checksums (no engine reads the verdicts), which makes a long seek cheaper.
     while (this.position < target) {
       if (this.position === keepAt) this.rememberNearby();
-      this.apply(this.position);
+      this.apply(this.position, this.position === target - 1);
     }
     this.current = target === 0 ? null : this.snapshot(target - 1);
   }
@@ -158,7 +160,7 @@ export class ReplayCursor {
     const from = this.position;
     for (let n = 0; n < maxSteps && this.position < this.length; n++) {
       const step = this.position;
-      if (stop(this.apply(step), step)) {
+      if (stop(this.apply(step, true), step)) {
         this.current = this.snapshot(step);
         return true;
       }
@@ -171,8 +173,9 @@ export class ReplayCursor {
     this.reader.close();
   }
 
-  /** Re-run step `step` on the live pipeline. */
-  private apply(step: number): AnalysisFrame {
+  /** Re-run step `step` on the live pipeline, verifying checksums when the frame may be shown. */
+  private apply(step: number, shown: boolean): AnalysisFrame {
+    this.live.verifyChecksums = shown;
     const seen = this.live.push(this.load(step));
     this.live.events.length = 0;
     this.lastIfaceName = seen.iface;

@@ -111,3 +111,25 @@ test('stepping back without checkpoints nearby keeps states on the way and stays
     cursor.close();
   }
 });
+
+test('a seek verifies checksums for the frame it shows only: the frames it re-runs and the index skip them', () => {
+  const files = [join(capturesDir, 'napt-collide', 'napt-collide-multi.pcapng')];
+  const index = new ReplayIndex(files, createEngines, { vxlanPorts: VXLAN_PORTS, checkpointEvery: 64 }).indexAll();
+  expect(index.checkpoints.map((c) => c.pipeline.verifyChecksums)).toEqual(index.checkpoints.map(() => false));
+  const cursor = new ReplayCursor(index);
+  try {
+    // The last IPv4 frame before a checkpoint: reached by re-running frames from the one before.
+    let target = -1;
+    for (let n = 63; n >= 1; n--) {
+      cursor.seek(n);
+      if (cursor.frame?.layers.some((l) => (l as { proto?: string }).proto === 'ipv4')) { target = n; break; }
+    }
+    expect(target).toBeGreaterThan(1);
+    cursor.seek(0);
+    cursor.seek(target);
+    const ip = cursor.frame?.layers.find((l) => (l as { proto?: string }).proto === 'ipv4') as { checksumOk: boolean | null };
+    expect(ip.checksumOk).toBe(true);
+  } finally {
+    cursor.close();
+  }
+});

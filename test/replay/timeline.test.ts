@@ -123,7 +123,7 @@ describe('the index of a long capture', () => {
         expect(timeline.fileOffset(step)).toBe(24 + step * (16 + FRAME.length));
         expect([timeline.tsSec(step), timeline.tsNsec(step)]).toEqual([1_700_000_000 + Math.floor(step / 1000), (step % 1000) * 1_000_000]);
       }
-      expect(index.checkpoints.length).toBeLessThanOrEqual(48);
+      expect(index.checkpoints.length).toBeLessThanOrEqual(96);
     } finally {
       index.close();
     }
