@@ -165,7 +165,7 @@ export class NatTable {
     let next = 0;
     const retiredBefore = (position: number) => {
       for (; next < rows.length && h.positionAt(rows[next]) < position; next++) {
-        if (!h.withdrawnAt(rows[next])) out.push(h.conn(rows[next]).toJson());
+        if (!h.withdrawnAt(rows[next])) out.push(h.entry(rows[next]));
       }
     };
     for (const c of this.live) {

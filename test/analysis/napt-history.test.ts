@@ -46,6 +46,33 @@ describe('NatHistory', () => {
       .toEqual([icmp.proto, 0xffffffff, 65535, 0, 0x80000000, 0, 65535, false]);
   });
 
+  it('reuses a report entry while its row holds the same connection, and rebuilds it once written again', () => {
+    const h = new NatHistory(4); // 2 first, a ring of 2
+    const conns = fill(h, 0, 3);
+    const first = h.entry(conns[0].historyRow);
+    const ringed = h.entry(conns[2].historyRow);
+    expect(first).toEqual(conns[0].toJson());
+    expect(h.entry(conns[0].historyRow)).toBe(first);
+    // A count updated: a new entry with the new count; the others stay.
+    conns[0].pktsOrig = 99;
+    h.update(conns[0].historyRow, conns[0]);
+    expect(h.entry(conns[0].historyRow)).not.toBe(first);
+    expect((h.entry(conns[0].historyRow) as { packets: { original: number } }).packets.original).toBe(99);
+    expect(h.entry(conns[2].historyRow)).toBe(ringed);
+    // The ring gives the row to a later connection: its entry, not the old one.
+    fill(h, 3, 5);
+    expect(h.entry(conns[2].historyRow)).toEqual(conn(4).toJson());
+    expect(positions(h)).toEqual([0, 1, 3, 4]);
+    // A copy starts without entries and shares none it makes later with the original.
+    const copy = h.copy();
+    const mine = copy.entry(0);
+    conns[1].pktsReply = 7;
+    copy.update(conns[1].historyRow, conns[1]);
+    expect(copy.entry(0)).toBe(mine);
+    expect((copy.entry(conns[1].historyRow) as { packets: { reply: number } }).packets.reply).toBe(7);
+    expect((h.entry(conns[1].historyRow) as { packets: { reply: number } }).packets.reply).toBe(2);
+  });
+
   it('keeps the first half and the last half, counting the ones between', () => {
     const h = new NatHistory(7); // 3 first, a ring of 4
     fill(h, 0, 5);
