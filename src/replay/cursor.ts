@@ -9,7 +9,7 @@ import type { InterfaceInfo } from '../capture/types.js';
 import { describeLayers, layerListToJson, type DecodedFrame, type DecodeIssue, type JsonValue, type LayerJson } from '../decode/index.js';
 import type { Checkpoint, ReplayIndex } from './indexer.js';
 
-/** Frames between a kept state and the target when stepping back; most such states kept. */
+/** Frames between a kept state and the target of a long seek; most such states kept. */
 const NEARBY_SPACING = 128;
 const NEARBY_MAX = 4;
 
@@ -62,8 +62,10 @@ export class ReplayCursor {
   private readonly replayed = new ReplayedFrame();
   /** The interface name the engines saw for the step applied last. */
   private lastIfaceName: string | null = null;
-  /** States kept while stepping back (see seek), oldest first. */
+  /** States kept on long seeks (see seek), oldest first. */
   private readonly nearby: Checkpoint[] = [];
+  /** Frames re-run so far (seeks and steps), for tests and benchmarks. */
+  framesRun = 0;
 
   constructor(readonly index: ReplayIndex) {
     this.reader = new FrameAtReader(index.files);
@@ -94,8 +96,9 @@ export class ReplayCursor {
       this.current = null;
     }
     // Stepping back one frame at a time would re-run up to a whole checkpoint interval each
-    // time: keep a state a little before the target, so the next steps back start there.
-    const keepAt = goingBack && target - this.position > NEARBY_SPACING ? target - NEARBY_SPACING : -1;
+    // time: keep a state a little before the target of a long seek (back, or forward: `:`, G,
+    // a breakpoint's search), so the next steps back start there.
+    const keepAt = target - this.position > NEARBY_SPACING ? target - NEARBY_SPACING : -1;
     // Only the target's frame is shown: the frames before it are re-run without verifying
     // checksums (no engine reads the verdicts), which makes a long seek cheaper.
     while (this.position < target) {
@@ -177,6 +180,7 @@ export class ReplayCursor {
   private apply(step: number, shown: boolean): AnalysisFrame {
     this.live.verifyChecksums = shown;
     const seen = this.live.push(this.load(step));
+    this.framesRun++;
     this.live.events.length = 0;
     this.lastIfaceName = seen.iface;
     this.position = step + 1;

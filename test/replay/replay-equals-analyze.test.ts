@@ -133,3 +133,24 @@ test('a seek verifies checksums for the frame it shows only: the frames it re-ru
     cursor.close();
   }
 });
+
+test('after a long seek forward, the first steps back re-run at most 128 frames each, and stay exact', () => {
+  const files = [join(capturesDir, 'recreate', 'recreate-any.pcap')];
+  // One checkpoint only (the empty state): without a state kept on the way, a step back re-runs everything.
+  const index = new ReplayIndex(files, createEngines, { vxlanPorts: VXLAN_PORTS, checkpointEvery: 1_000_000 }).indexAll();
+  const total = index.timeline.length;
+  expect(total).toBeGreaterThan(128 + 10);
+  const cursor = new ReplayCursor(index);
+  try {
+    cursor.seek(total - 5);
+    expect(cursor.framesRun).toBe(total - 5);
+    for (let n = total - 6; n >= total - 20; n--) {
+      const before = cursor.framesRun;
+      cursor.back();
+      expect(cursor.framesRun - before, `back to ${n}`).toBeLessThanOrEqual(128);
+      expect(cursor.report(), `back to ${n}`).toEqual(analyzeFirst(files, n));
+    }
+  } finally {
+    cursor.close();
+  }
+});
