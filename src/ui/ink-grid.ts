@@ -1,46 +1,35 @@
 // Ink's Output.get (ink 6.8.0, build/output.js) for an output without clipping (this UI
-// clips nothing), doing the same work cheaper: the screen grid's blank cells are one shared
-// cell instead of an object each (Ink never changes a cell, it replaces it), and a row is
-// turned into text with the style change computed only where the style changes (Ink
-// computes it for every cell: three Sets per character, most of a paint's time at 120x40).
+// clips nothing), giving the same text cheaper. Ink puts every character of every line in a
+// grid of cells (an object per cell) and turns each row into text cell by cell, computing a
+// style difference (three Sets) per cell: most of a paint's time at 120x40. Here a row is
+// joined from the runs of the lines written on it (ink-line.ts: each line's text and style
+// changes, made once per distinct line), with a style difference only where two runs, or a
+// run and the blank cells around it, meet. A row where writes overlap (a later one covers
+// part of an earlier one) is made Ink's way, from cells.
 // The text is the same, byte for byte: test/ui/ink-paint.test.tsx compares it with Ink's own.
 
-/** A styled character, as @alcalzone/ansi-tokenize makes them (Ink's cells). */
-export interface StyledChar {
-  readonly type: 'char';
-  readonly value: string;
-  readonly fullWidth: boolean;
-  readonly styles: readonly AnsiCode[];
-}
+import { cellWidth, NO_STYLES, styleChange, type AnsiCode, type AnsiTools, type LineRun, type LineTools, type StyledChar } from './ink-line.js';
 
-export interface AnsiCode {
-  readonly type: 'ansi';
-  readonly code: string;
-  readonly endCode: string;
-}
-
-/** What the row serialisation needs from @alcalzone/ansi-tokenize (Ink's own copy). */
-export interface AnsiTools {
-  ansiCodesToString(codes: readonly AnsiCode[]): string;
-  diffAnsiCodes(from: readonly AnsiCode[], to: readonly AnsiCode[]): AnsiCode[];
-}
-
-export interface LineCaches {
-  getStyledChars(line: string): readonly StyledChar[];
-  getStringWidth(text: string): number;
-}
+export type { AnsiCode, AnsiTools, StyledChar } from './ink-line.js';
 
 export type Operation =
   | { readonly type: 'write'; readonly x: number; readonly y: number; readonly text: string; readonly transformers: readonly ((line: string, index: number) => string)[] }
   | { readonly type: 'clip' | 'unclip' };
 
-const BLANK: StyledChar = { type: 'char', value: ' ', fullWidth: false, styles: [] };
-const NO_STYLES: readonly AnsiCode[] = [];
+/** A line written on a row at column x. */
+interface Placed {
+  readonly x: number;
+  readonly line: string;
+  readonly run: LineRun;
+}
 
-/** Output.get's result for `operations` (all writes) on a width x height screen. */
-export function paintGrid(width: number, height: number, operations: readonly Operation[], caches: LineCaches, tools: AnsiTools): { output: string; height: number } {
-  const rows: (StyledChar | undefined)[][] = [];
-  for (let y = 0; y < height; y++) rows.push(new Array<StyledChar>(width).fill(BLANK));
+const BLANK: StyledChar = { type: 'char', value: ' ', fullWidth: false, styles: NO_STYLES };
+
+/** Output.get's result for `operations` (all writes) on a width x height screen; `runOf` gives a line's run (cached). */
+export function paintRows(width: number, height: number, operations: readonly Operation[], runOf: (line: string) => LineRun,
+  tools: LineTools): { output: string; height: number } {
+  const rows: Placed[][] = [];
+  for (let y = 0; y < height; y++) rows.push([]);
   for (const operation of operations) {
     if (operation.type !== 'write') continue;
     const { x, y, text, transformers } = operation;
@@ -52,17 +41,63 @@ export function paintGrid(width: number, height: number, operations: readonly Op
       if (!row) continue;
       let line = lines[index];
       for (const transformer of transformers) line = transformer(line, index);
-      let offsetX = x;
-      for (const character of caches.getStyledChars(line)) {
-        row[offsetX] = character;
-        const characterWidth = narrow(character.value) ? 1 : Math.max(1, caches.getStringWidth(character.value));
-        for (let i = 1; i < characterWidth; i++) row[offsetX + i] = { type: 'char', value: '', fullWidth: false, styles: character.styles };
-        offsetX += characterWidth;
-      }
+      const run = runOf(line);
+      // A line with no characters writes no cell.
+      if (run.columns > 0) row.push({ x, line, run });
       offsetY++;
     }
   }
-  return { output: rows.map((row) => rowText(row, tools).trimEnd()).join('\n'), height: rows.length };
+  let output = '';
+  for (let y = 0; y < height; y++) {
+    if (y > 0) output += '\n';
+    output += (joinRuns(rows[y], width, tools) ?? cellRowText(rows[y], width, tools)).trimEnd();
+  }
+  return { output, height };
+}
+
+/**
+ * A row's text from the runs on it, left to right, with blank cells in the gaps; null when
+ * runs are not in order or overlap (the row is then made from cells).
+ */
+export function joinRuns(placed: readonly Placed[], width: number, tools: LineTools): string | null {
+  let text = '';
+  // As styledCharsToString: the first cell's styles in full, then only the changes.
+  let previous: readonly AnsiCode[] | null = null;
+  let column = 0;
+  for (const { x, run } of placed) {
+    if (x < column) return null;
+    // Columns past the screen's width that nothing wrote are holes in Ink's row, not blanks.
+    const blanks = Math.min(x, width) - column;
+    if (blanks > 0) {
+      text += change(previous, NO_STYLES, tools) + ' '.repeat(blanks);
+      previous = NO_STYLES;
+    }
+    text += change(previous, run.first, tools) + run.body;
+    previous = run.last;
+    column = x + run.columns;
+  }
+  // Trailing blanks (then trimmed) or the end of the row: either way the styles are reset.
+  if (previous !== null && previous.length > 0) text += tools.ansiCodesToString(tools.diffAnsiCodes(previous, NO_STYLES));
+  return text;
+}
+
+function change(previous: readonly AnsiCode[] | null, next: readonly AnsiCode[], tools: LineTools): string {
+  return previous === null ? tools.ansiCodesToString(next) : styleChange(previous, next, tools);
+}
+
+/** A row's text as Ink makes it: its cells written in order, then turned into text. */
+function cellRowText(placed: readonly Placed[], width: number, tools: LineTools): string {
+  const row: StyledChar[] = new Array<StyledChar>(width).fill(BLANK);
+  for (const { x, line } of placed) {
+    let offsetX = x;
+    for (const character of tools.getStyledChars(line)) {
+      row[offsetX] = character;
+      const characterWidth = cellWidth(character.value, tools);
+      for (let i = 1; i < characterWidth; i++) row[offsetX + i] = { type: 'char', value: '', fullWidth: false, styles: character.styles };
+      offsetX += characterWidth;
+    }
+  }
+  return rowText(row, tools);
 }
 
 /** styledCharsToString of the row's cells (holes skipped, as Ink filters them out). */
@@ -72,25 +107,10 @@ export function rowText(row: readonly (StyledChar | undefined)[], tools: AnsiToo
   for (const cell of row) {
     if (cell === undefined) continue;
     if (previous === null) text += tools.ansiCodesToString(cell.styles);
-    else if (!sameCodes(previous, cell.styles)) text += tools.ansiCodesToString(tools.diffAnsiCodes(previous, cell.styles));
+    else text += styleChange(previous, cell.styles, tools);
     text += cell.value;
     previous = cell.styles;
   }
   if (previous !== null && previous.length > 0) text += tools.ansiCodesToString(tools.diffAnsiCodes(previous, NO_STYLES));
   return text;
-}
-
-/** One printable ASCII character: one column (string-width's own fast path), no lookup needed. */
-function narrow(value: string): boolean {
-  if (value.length !== 1) return false;
-  const code = value.charCodeAt(0);
-  return code >= 0x20 && code < 0x7f;
-}
-
-/** The same codes in the same order: the diff between them is empty. */
-function sameCodes(a: readonly AnsiCode[], b: readonly AnsiCode[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i].code !== b[i].code) return false;
-  return true;
 }

@@ -7,10 +7,10 @@
 // computing a style difference (three Sets) per cell. The number of Ink nodes matters little
 // (fewer, multi-line <Text>s measured slower: Ink's measure cache is per text).
 // So, here:
-// - the line caches outlive the paint: a step changes a few lines; the others (the packet
-//   list's rows only move down a line) are not split again. Ink only reads the styled
-//   characters, so sharing them between paints is safe;
-// - the grid and the rows are made by paintGrid (ink-grid.ts): the same text, cheaper.
+// - each line on screen is turned once into a run (ink-line.ts: its text with its style
+//   changes, and its width), kept from one paint to the next: a step changes a few lines; the
+//   others (the packet list's rows only move down a line) are not read again;
+// - a row is joined from the runs on it (ink-grid.ts), not from cells: the same text, cheaper.
 //
 // It reaches into Ink's internals (build/output.js and Ink's copy of @alcalzone/ansi-tokenize),
 // so it applies to the Ink version it was written for only, and does nothing when anything
@@ -20,14 +20,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { paintGrid, type AnsiTools, type LineCaches, type Operation, type StyledChar } from './ink-grid.js';
+import { paintRows, type Operation } from './ink-grid.js';
+import { LineRuns, type AnsiTools, type LineRun, type LineTools, type StyledChar } from './ink-line.js';
 
 const INK_VERSION = '6.8.0';
-/** Lines (and texts measured) kept: two generations of this many, a few screens' worth. */
+/** Lines (runs, texts measured) kept: two generations of this many, a few screens' worth. */
 const GENERATION = 2000;
 
 /** Ink's per-paint caches (build/output.js, OutputCaches). */
-interface OutputCaches extends LineCaches {
+interface OutputCaches {
+  getStyledChars(line: string): readonly StyledChar[];
+  getStringWidth(text: string): number;
   getWidestLine(text: string): number;
 }
 
@@ -95,11 +98,18 @@ async function install(): Promise<boolean> {
     getWidestLine: (text) => widest.get(text),
   };
   const ansi = tools as AnsiTools;
+  const lineTools: LineTools = {
+    getStyledChars: shared.getStyledChars, getStringWidth: shared.getStringWidth,
+    ansiCodesToString: ansi.ansiCodesToString, diffAnsiCodes: ansi.diffAnsiCodes,
+  };
+  const lineRuns = new LineRuns(lineTools);
+  const runs = new Generations<LineRun>((line) => lineRuns.run(line));
+  const runOf = (line: string) => runs.get(line);
   Output.prototype.get = function get(this: InkOutput) {
     this.caches = shared;
     // Clipping (overflow="hidden", which this UI does not use) is left to Ink.
     if (this.operations.some((operation) => operation.type !== 'write')) return inkGet.call(this);
-    return paintGrid(this.width, this.height, this.operations, shared, ansi);
+    return paintRows(this.width, this.height, this.operations, runOf, lineTools);
   };
   return true;
 }

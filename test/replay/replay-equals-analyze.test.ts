@@ -127,7 +127,7 @@ test('a seek verifies checksums for the frame it shows only: the frames it re-ru
     expect(target).toBeGreaterThan(1);
     cursor.seek(0);
     cursor.seek(target);
-    const ip = cursor.frame?.layers.find((l) => (l as { proto?: string }).proto === 'ipv4') as { checksumOk: boolean | null };
+    const ip = cursor.frame?.layers.find((l) => (l as { proto?: string }).proto === 'ipv4') as unknown as { checksumOk: boolean | null };
     expect(ip.checksumOk).toBe(true);
   } finally {
     cursor.close();
