@@ -17,7 +17,7 @@ import { LiveCaptureError } from '../capture/cap-binding.js';
 import { captureCounts, openFileCapture, type FileCapture } from '../capture/file-capture.js';
 import { collect, count } from './arg-parsers.js';
 import { CAPTURE_CHILD_COMMAND, encodeMessage, STOP_REQUEST, type ChildMessage } from './capture-child-protocol.js';
-import { interfaceNames, stopOnSignalsOrDuration } from './capture-command.js';
+import { captureOptions, interfaceNames, stopOnSignalsOrDuration } from './capture-command.js';
 import { bufferKiB, positive } from './live-args.js';
 import { PipeClosed, type LineWriter } from './output.js';
 import { isUsageFailure } from './usage-failure.js';
@@ -62,15 +62,8 @@ export function runCaptureChild(opts: CaptureChildOptions, out: LineWriter, err:
   };
   let capture: FileCapture;
   try {
-    capture = openFileCapture({
-      interfaces: opts.interface,
-      filter: opts.filter,
-      count: opts.count,
-      bufferBytes: opts.bufferSize === undefined ? undefined : opts.bufferSize * 1024,
-      write: opts.write,
-      // The UI reads the file, not a queue: nothing to drop when it falls behind.
-      queue: false,
-    });
+    // The UI reads the file, not a queue: nothing to drop when it falls behind.
+    capture = openFileCapture({ ...captureOptions(opts), queue: false });
   } catch (error) {
     // As `capture` fails: one sentence, 2 for the capture, 1 for the file (-w in a missing directory...).
     const status = error instanceof LiveCaptureError ? 2 : isUsageFailure(error) ? 1 : null;

@@ -13,7 +13,7 @@
 
 import type { Command } from 'commander';
 import { LiveCaptureError } from '../capture/cap-binding.js';
-import { captureCounts, openFileCapture, type CaptureCounts, type FileCapture } from '../capture/file-capture.js';
+import { captureCounts, openFileCapture, type CaptureCounts, type FileCapture, type FileCaptureOptions } from '../capture/file-capture.js';
 import { DEFAULT_RING_BYTES, listInterfaces, type LiveCapture } from '../capture/live.js';
 import { ringFileName, type RingOptions } from '../capture/live-writer.js';
 import { safeText } from '../decode/index.js';
@@ -83,6 +83,17 @@ export function runListInterfaces(out: LineWriter, err: LineWriter): number {
   return 0;
 }
 
+/** The capture options `capture` and the live UI's capture process share: -i, -f, -c, -B (KiB) and -w. */
+export function captureOptions(opts: { interface: string[]; filter: string; count: number; bufferSize?: number; write?: string }): FileCaptureOptions {
+  return {
+    interfaces: opts.interface,
+    filter: opts.filter,
+    count: opts.count,
+    bufferBytes: opts.bufferSize === undefined ? undefined : opts.bufferSize * 1024,
+    write: opts.write,
+  };
+}
+
 /** Starts the capture; returns 2 at once when it cannot start, else 0 (the exit status is set when it ends). */
 export function runCapture(opts: CaptureCommandOptions, out: LineWriter, err: LineWriter): number {
   if (opts.ring !== undefined && opts.write === undefined) return fail(err, '--ring needs -w FILE to name the files.');
@@ -90,15 +101,7 @@ export function runCapture(opts: CaptureCommandOptions, out: LineWriter, err: Li
   let analysis: LiveAnalysis | null = null;
   let capture: FileCapture;
   try {
-    capture = openFileCapture({
-      interfaces: opts.interface,
-      filter: opts.filter,
-      count: opts.count,
-      bufferBytes: opts.bufferSize === undefined ? undefined : opts.bufferSize * 1024,
-      write: opts.write,
-      ring: opts.ring,
-      afterFrame: () => analysis?.wake(),
-    });
+    capture = openFileCapture({ ...captureOptions(opts), ring: opts.ring, afterFrame: () => analysis?.wake() });
   } catch (error) {
     if (error instanceof LiveCaptureError) return fail(err, error.message);
     throw error;
