@@ -1,6 +1,7 @@
 // The key bindings, straight from the keymap.
 
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { LineText } from './LineText.js';
 import { KEYMAP, keysText } from '../keymap.js';
 import { cut } from '../selectors/text.js';
 
@@ -9,8 +10,8 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
   const lines = KEYMAP.map((b) => cut(`${keysText(b).padEnd(keyWidth)}${b.help}`, width - 2));
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text bold inverse wrap="truncate">{cut(' dockshark keys (? or Esc closes) '.padEnd(width, ' '), width)}</Text>
-      {lines.slice(0, Math.max(0, height - 1)).map((line, i) => <Text key={i} wrap="truncate"> {line}</Text>)}
+      <LineText bold inverse width={width} text={' dockshark keys (? or Esc closes) '.padEnd(width, ' ')} />
+      {lines.slice(0, Math.max(0, height - 1)).map((line, i) => <LineText key={i} width={width} text={` ${line}`} />)}
     </Box>
   );
 }

@@ -2,10 +2,10 @@
 // only the rows on screen), coloured by protocol, the selected step inverted. Memoised like
 // the panes: a redraw that leaves the list as it was does not render it again.
 
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { memo } from 'react';
 import type { ListLine } from '../selectors/screen-model.js';
-import { cut } from '../selectors/text.js';
+import { LineText } from './LineText.js';
 import { sameRecord, sameRecords } from './same.js';
 
 export interface PacketListProps {
@@ -20,11 +20,11 @@ export interface PacketListProps {
 function PacketListView({ header, lines, width, rows, focused }: PacketListProps) {
   return (
     <Box flexDirection="column" width={width} height={rows + 1}>
-      <Text inverse={focused} bold wrap="truncate">{cut(header.padEnd(width), width)}</Text>
+      <LineText inverse={focused} bold width={width} text={header.padEnd(width)} />
       {lines.map((line, i) => (
-        <Text key={i} color={line.selected ? undefined : line.color} inverse={line.selected} bold={line.selected} wrap="truncate">
-          {cut(line.selected ? line.text.padEnd(width) : line.text, width) || ' '}
-        </Text>
+        <LineText key={i} color={line.selected ? undefined : line.color} inverse={line.selected} bold={line.selected}
+          width={width}
+          text={line.selected ? line.text.padEnd(width) : line.text} />
       ))}
     </Box>
   );

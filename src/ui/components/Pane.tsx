@@ -1,10 +1,10 @@
 // A titled pane: the title line and the lines of its window (the model holds only those).
 // Memoised: a step that leaves a pane's window as it was does not render it again.
 
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { memo } from 'react';
 import type { StyledLine } from '../selectors/pane-lines.js';
-import { cut } from '../selectors/text.js';
+import { LineText } from './LineText.js';
 import { sameRecord, sameRecords } from './same.js';
 
 export interface PaneProps {
@@ -25,7 +25,7 @@ function PaneView({ title, focused, width, height, lines, scroll, total }: PaneP
   const heading = `${focused ? '>' : '-'} ${title}${scroll > 0 ? ` [${scroll} above]` : ''}${more > 0 ? ` [${more} more]` : ''} `;
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text inverse={focused} bold={focused} color={focused ? undefined : 'gray'} wrap="truncate">{cut(heading.padEnd(width, '-'), width)}</Text>
+      <LineText inverse={focused} bold={focused} color={focused ? undefined : 'gray'} width={width} text={heading.padEnd(width, '-')} />
       {lines.map((line, i) => <PaneLine key={i} line={line} width={width} />)}
     </Box>
   );
@@ -34,9 +34,5 @@ function PaneView({ title, focused, width, height, lines, scroll, total }: PaneP
 export const Pane = memo(PaneView, (a, b) => sameRecord({ ...a, lines: null }, { ...b, lines: null }) && sameRecords(a.lines, b.lines));
 
 export function PaneLine({ line, width }: { line: StyledLine; width: number }) {
-  return (
-    <Text color={line.color} bold={line.bold} dimColor={line.dim} inverse={line.inverse} wrap="truncate">
-      {line.text === '' ? ' ' : cut(line.text, width)}
-    </Text>
-  );
+  return <LineText color={line.color} bold={line.bold} dim={line.dim} inverse={line.inverse} width={width} text={line.text} />;
 }

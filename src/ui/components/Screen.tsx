@@ -2,10 +2,10 @@
 // a small terminal, columns in a large one), status and prompt lines. State comes in as
 // props only, so tests render it with hand-made models.
 
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import type { ScreenModel } from '../selectors/screen-model.js';
-import { cut } from '../selectors/text.js';
 import { HelpOverlay } from './HelpOverlay.js';
+import { LineText } from './LineText.js';
 import { PacketList } from './PacketList.js';
 import { Pane } from './Pane.js';
 
@@ -16,7 +16,7 @@ export function Screen({ model }: { model: ScreenModel }) {
     return (
       <Box flexDirection="column" width={width} height={model.height}>
         <HelpOverlay width={width} height={model.height - 1} />
-        <Text color={model.bottom.color} wrap="truncate">{model.bottom.text || ' '}</Text>
+        <LineText color={model.bottom.color} width={width} text={model.bottom.text} />
       </Box>
     );
   }
@@ -24,10 +24,10 @@ export function Screen({ model }: { model: ScreenModel }) {
     <Box flexDirection="column" width={width} height={model.height}>
       <PacketList header={model.listHeader} lines={model.listLines} width={width} rows={layout.listRows} focused={model.focus === 'list'} />
       {layout.mode === 'compact' ? <CompactDetail model={model} /> : <WideDetail model={model} />}
-      <Text bold wrap="truncate">{model.explanation[0] || ' '}</Text>
-      <Text bold wrap="truncate">{model.explanation[1] || ' '}</Text>
-      <Text inverse wrap="truncate">{cut(model.status.padEnd(width), width)}</Text>
-      <Text color={model.bottom.color} wrap="truncate">{model.bottom.text || ' '}</Text>
+      <LineText bold width={width} text={model.explanation[0] ?? ''} />
+      <LineText bold width={width} text={model.explanation[1] ?? ''} />
+      <LineText inverse width={width} text={model.status.padEnd(width)} />
+      <LineText color={model.bottom.color} width={width} text={model.bottom.text} />
     </Box>
   );
 }
