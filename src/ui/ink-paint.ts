@@ -26,6 +26,14 @@ import { LineRuns, type AnsiTools, type LineRun, type LineTools, type StyledChar
 const INK_VERSION = '6.8.0';
 /** Lines (runs, texts measured) kept: two generations of this many, a few screens' worth. */
 const GENERATION = 2000;
+/**
+ * Lines kept split into styled characters: fewer, as each costs about 45 KB (an object with
+ * its own hidden class per character). Only lines the fast reader leaves to Ink (wide or other
+ * non-ASCII characters, such as the `→` in some explanations) and rows where writes overlap
+ * are split, and their runs are kept with the others; at 2000 these alone grew the heap by
+ * 1.1 MB per 1000 steps, towards 180 MB.
+ */
+const STYLED_GENERATION = 100;
 
 /** Ink's per-paint caches (build/output.js, OutputCaches). */
 interface OutputCaches {
@@ -51,13 +59,13 @@ class Generations<T> {
   private now = new Map<string, T>();
   private last = new Map<string, T>();
 
-  constructor(private readonly compute: (key: string) => T) {}
+  constructor(private readonly compute: (key: string) => T, private readonly size = GENERATION) {}
 
   get(key: string): T {
     let value = this.now.get(key);
     if (value === undefined) {
       value = this.last.get(key) ?? this.compute(key);
-      if (this.now.size >= GENERATION) {
+      if (this.now.size >= this.size) {
         this.last = this.now;
         this.now = new Map();
       }
@@ -89,7 +97,7 @@ async function install(): Promise<boolean> {
     || typeof own?.getStyledChars !== 'function' || typeof own.getStringWidth !== 'function' || typeof own.getWidestLine !== 'function') return false;
   // Ink's own functions compute the values, each on a fresh cache of Ink's (which then holds that one entry).
   const fresh = () => new (own.constructor as new () => OutputCaches)();
-  const styled = new Generations<readonly StyledChar[]>((line) => fresh().getStyledChars(line));
+  const styled = new Generations<readonly StyledChar[]>((line) => fresh().getStyledChars(line), STYLED_GENERATION);
   const widths = new Generations((text) => fresh().getStringWidth(text));
   const widest = new Generations((text) => own.getWidestLine.call(shared, text));
   const shared: OutputCaches = {

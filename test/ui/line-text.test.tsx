@@ -74,14 +74,17 @@ describe('LineText', () => {
     ink.unmount();
   });
 
-  it('hands Ink only printable ASCII to lay out when the line is ASCII and `…`', () => {
+  it('hands Ink only printable ASCII to lay out, at a fixed size, when the line is ASCII and `…`', () => {
     for (const text of TEXTS.filter((t) => /^[\x20-\x7e…]*$/.test(t))) {
       for (const width of [40, 12, 1]) {
-        const element = LineText({ text, width, color: 'yellow' });
+        const element = LineText({ text, width, color: 'yellow' }) as ReactElement<{ children: string; style: Record<string, unknown> }>;
         expect(isValidElement(element)).toBe(true);
-        const laidOut = (element as ReactElement<{ children: string }>).props.children;
+        expect(element.type).toBe('ink-text');
+        const laidOut = element.props.children;
         expect(laidOut).toMatch(/^[\x20-\x7e]+$/);
         expect(laidOut.length).toBe(Math.max(1, Math.min(width, text.length)));
+        // Width and height both set: Yoga does not ask Ink to measure it (Ink would keep the text for good).
+        expect(element.props.style).toMatchObject({ width, height: 1, textWrap: 'truncate' });
       }
     }
   });
