@@ -55,7 +55,7 @@ describe('LineText', () => {
     expect(frame(<LineText text="cut here" width={4} color="yellow" bold />, 4)).toBe('\x1b[1m\x1b[33mcut…\x1b[39m\x1b[22m');
   });
 
-  it('paints several cut lines side by side and over many renders the same way', () => {
+  it('paints a column of lines, cut and not, the same way over several renders', () => {
     const rows = (component: 'ours' | 'ink') => (
       <Box flexDirection="column" width={30}>
         {TEXTS.map((text, i) => component === 'ours'
