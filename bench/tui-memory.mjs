@@ -8,7 +8,7 @@
 
 import { parseArgs } from 'node:util';
 import { ensureMix } from './generate.mjs';
-import { FakeStdin, FakeStdout } from './lib/fake-terminal.mjs';
+import { FakeStdin, FakeStdout, environmentAsTheCli, paintedStep as stepPainted } from './lib/fake-terminal.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -17,9 +17,7 @@ const { values: opts } = parseArgs({
   },
 });
 if (typeof globalThis.gc !== 'function') throw new Error('Run with node --expose-gc.');
-process.env.NODE_ENV ??= 'production';
-delete process.env.CI;
-process.env.FORCE_COLOR ??= '1';
+environmentAsTheCli();
 const mix = ensureMix(Number(opts.frames));
 const [width, height] = opts.size.split('x').map(Number);
 const steps = Number(opts.steps);
@@ -32,8 +30,7 @@ const stdin = new FakeStdin();
 const stdout = new FakeStdout(width, height);
 let paintedStep = 0;
 stdout.onWrite = (text) => {
-  const match = /step (\d+)\//.exec(text);
-  if (match !== null) paintedStep = Number(match[1]);
+  paintedStep = stepPainted(text) ?? paintedStep;
 };
 const app = mountUi(session, { stdin, stdout });
 while (!session.index.done) await new Promise((resolve) => setTimeout(resolve, 50));

@@ -20,7 +20,7 @@
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { ensureMix } from './generate.mjs';
-import { FakeStdin, FakeStdout } from './lib/fake-terminal.mjs';
+import { FakeStdin, FakeStdout, environmentAsTheCli, paintedStep as stepPainted } from './lib/fake-terminal.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -33,12 +33,7 @@ const mix = ensureMix(Number(opts.frames));
 const [width, height] = opts.size.split('x').map(Number);
 const steps = Number(opts.steps);
 // The CLI loads Ink and React when the UI starts, so their load time counts in the first screen.
-// As the CLI does before loading the UI (src/cli/open-command.ts): React's production build.
-process.env.NODE_ENV ??= 'production';
-delete process.env.CI; // as the CLI does: Ink draws nothing live under CI
-// Colours as in a terminal: chalk (Ink's colours) looks at the process's own standard output,
-// which here is often a pipe, and would then paint no colour codes, a cheaper screen than a user's.
-process.env.FORCE_COLOR ??= '1';
+environmentAsTheCli();
 
 const t0 = performance.now();
 const [{ createElement }, { render }, { mountUi }, { App }, { ReplaySession }] = await Promise.all([
@@ -68,9 +63,9 @@ async function runReal() {
   const pending = [];
   const samples = [];
   stdout.onWrite = (text, at) => {
-    const match = /step (\d+)\//.exec(text);
-    if (match === null) return;
-    paintedStep = Number(match[1]);
+    const step = stepPainted(text);
+    if (step === null) return;
+    paintedStep = step;
     firstPaint ??= performance.now();
     while (pending.length > 0 && pending[0].step <= paintedStep) {
       const key = pending.shift();

@@ -67,3 +67,21 @@ export class FakeStdout extends EventEmitter {
 export function hrMs() {
   return Number(process.hrtime.bigint()) / 1e6;
 }
+
+/**
+ * The environment the CLI gives the UI: React's production build (src/cli/open-command.ts sets
+ * it before loading the UI), Ink drawing live (it draws nothing under CI), and colours as in a
+ * terminal (chalk looks at the process's own standard output, often a pipe in a benchmark, and
+ * would then paint no colour codes: a cheaper screen than a user's). Call before loading Ink.
+ */
+export function environmentAsTheCli() {
+  process.env.NODE_ENV ??= 'production';
+  delete process.env.CI;
+  process.env.FORCE_COLOR ??= '1';
+}
+
+/** The step number a write to the terminal paints ('step N/...' in the status line), or null. */
+export function paintedStep(text) {
+  const match = /step (\d+)\//.exec(text);
+  return match === null ? null : Number(match[1]);
+}

@@ -27,11 +27,12 @@ const INK_VERSION = '6.8.0';
 /** Lines (runs, texts measured) kept: two generations of this many, a few screens' worth. */
 const GENERATION = 2000;
 /**
- * Lines kept split into styled characters: fewer, as each costs about 45 KB (an object with
- * its own hidden class per character). Only lines the fast reader leaves to Ink (wide or other
- * non-ASCII characters, such as the `→` in some explanations) and rows where writes overlap
- * are split, and their runs are kept with the others; at 2000 these alone grew the heap by
- * 1.1 MB per 1000 steps, towards 180 MB.
+ * Lines kept split into styled characters: fewer, as a whole line costs about 45 KB (an
+ * object with its own hidden class per character). Split are only the lines the fast reader
+ * leaves to Ink (wide or other non-ASCII characters, such as the `→` in some explanations),
+ * rows where writes overlap, and the short runs of style codes ink-line.ts reads (which it
+ * keeps itself); the runs of those lines are kept with the others. At 2000 these alone grew
+ * the heap by 1.1 MB per 1000 steps, towards 180 MB.
  */
 const STYLED_GENERATION = 100;
 
