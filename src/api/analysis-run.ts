@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { openCaptures } from '../capture/open.js';
 import { TimeOrderedSource } from '../capture/reorder.js';
 import type { RawFrame, ReadIssue } from '../capture/types.js';
-import { AnalysisPipeline, type PipelineOptions } from '../analysis/pipeline.js';
+import { AnalysisPipeline, MAX_BATCH, type PipelineOptions } from '../analysis/pipeline.js';
 import type { AnalysisFrame, Change, Engine, EngineOptions } from '../analysis/types.js';
 import { resolveLimits } from '../analysis/limits.js';
 import { parseTopologyFile } from '../topology/detect.js';
@@ -30,8 +30,10 @@ export interface AnalysisRunOptions extends PipelineOptions {
   /** Stop after this many frames of the time-ordered sequence (0 or absent: all). */
   count?: number;
   /**
-   * Called after the engines took each frame, with the changes it caused (valid until the
-   * next call); then once with `raw` null for the changes the end of input settles.
+   * Called for each frame after the engines took it, with the changes it caused, in frame
+   * order; then once with `raw` null for the changes the end of input settles. A frame, its
+   * bytes and its changes are valid until the next call at least (frames are analysed in
+   * batches, AnalysisPipeline.pushBatch: until the next batch is pushed, in fact).
    */
   eachFrame?: (raw: RawFrame | null, frame: AnalysisFrame | null, changes: readonly Change[]) => void;
 }
@@ -55,11 +57,14 @@ export function runAnalysis(
   }, topology);
   try {
     const limit = options.count !== undefined && options.count > 0 ? options.count : Infinity;
+    const eachFrame = options.eachFrame;
+    const batch: RawFrame[] = [];
     while (pipeline.frames < limit) {
-      const raw = source.next();
-      if (raw === null) break;
-      const frame = pipeline.push(raw);
-      options.eachFrame?.(raw, frame, pipeline.lastChanges);
+      // In batches: the frames of one stay valid until the source's next call.
+      const n = source.nextBatch(batch, Math.min(MAX_BATCH, limit - pipeline.frames));
+      if (n === 0) break;
+      pipeline.pushBatch(batch, n);
+      if (eachFrame !== undefined) for (let k = 0; k < n; k++) eachFrame(batch[k], pipeline.batchFrame(k), pipeline.batchChanges(k));
     }
     pipeline.finish();
     options.eachFrame?.(null, null, pipeline.lastChanges);

@@ -90,8 +90,10 @@ export class TimeOrderedSource implements FrameSource {
   /** The reader buffer frames were last copied from, and its word view (null when not word-aligned). */
   private sourceData: Uint8Array | null = null;
   private sourceWords: Int32Array | null = null;
-  /** The frame handed out last: recycled on the next call, when the caller is done with it. */
+  /** The frame next() handed out last: recycled on the next call, when the caller is done with it. */
   private released: HeldFrame | null = null;
+  /** The frames nextBatch() handed out last: recycled on the next call, likewise. */
+  private readonly releasedBatch: HeldFrame[] = [];
   private readonly windowSeconds: number;
   private readonly maxFrames: number;
   private latestSec = -Infinity;
@@ -120,6 +122,35 @@ export class TimeOrderedSource implements FrameSource {
       this.recycle(this.released);
       this.released = null;
     }
+    if (this.releasedBatch.length > 0) this.recycleBatch();
+    const frame = this.take();
+    this.released = frame;
+    return frame;
+  }
+
+  /**
+   * Up to `max` frames into `into[0..]`, in time order, fewer only at the end of input; all of
+   * them stay valid until the next call of next() or nextBatch(). Returns how many.
+   */
+  nextBatch(into: RawFrame[], max: number): number {
+    if (this.released !== null) {
+      this.recycle(this.released);
+      this.released = null;
+    }
+    const batch = this.releasedBatch;
+    if (batch.length > 0) this.recycleBatch();
+    let n = 0;
+    for (; n < max; n++) {
+      const frame = this.take();
+      if (frame === null) break;
+      into[n] = frame;
+      batch.push(frame);
+    }
+    return n;
+  }
+
+  /** The earliest frame, taken out of the window (the caller keeps it for recycling). */
+  private take(): HeldFrame | null {
     if (!this.drained) this.fill();
     if (this.count === 0) return null;
     const frame = this.ring[this.head];
@@ -129,8 +160,13 @@ export class TimeOrderedSource implements FrameSource {
     this.lastSec = frame.tsSec;
     this.lastNsec = frame.tsNsec;
     this.lastNo = frame.no;
-    this.released = frame;
     return frame;
+  }
+
+  private recycleBatch(): void {
+    const batch = this.releasedBatch;
+    for (let i = 0; i < batch.length; i++) this.recycle(batch[i]);
+    batch.length = 0;
   }
 
   close(): void {

@@ -127,6 +127,17 @@ export class FrameDecoder {
     return new FrameDecoder(this.options, this.ctx.reassembler.clone());
   }
 
+  /**
+   * A decoder with the same options that shares this one's cross-frame state (pending IPv4
+   * fragments): frames decoded in turn by several siblings decode as by one decoder, and each
+   * sibling's result stays valid while the others decode the next frames.
+   */
+  sibling(): FrameDecoder {
+    const d = new FrameDecoder(this.options, this.ctx.reassembler);
+    d.ctx.verifyChecksums = this.ctx.verifyChecksums;
+    return d;
+  }
+
   decode(frame: FrameInput): DecodedFrame {
     const ctx = this.ctx;
     const out = this.out;

@@ -2,62 +2,13 @@
 // any frame must continue exactly as the original would, and the two must never
 // affect each other (pushing into one, or finishing one). Checked on every recording
 // in captures/, alone and with its scenario's topology, at several cut points.
-import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openCaptures } from '../../src/capture/open.js';
-import { TimeOrderedSource } from '../../src/capture/reorder.js';
 import { createEngines } from '../../src/analysis/engines.js';
-import { AnalysisPipeline, type CapturedFrame } from '../../src/analysis/pipeline.js';
-import { loadTopology, runAnalysis } from '../../src/api/analysis-run.js';
+import type { AnalysisPipeline, CapturedFrame } from '../../src/analysis/pipeline.js';
+import { runAnalysis } from '../../src/api/analysis-run.js';
+import { captureCases, newPipeline, timeOrderedFrames, VXLAN_PORTS } from '../helpers/capture-cases.js';
 import { capturesDir } from '../helpers/paths.js';
-
-const VXLAN_PORTS = [4789, 8472];
-
-interface Case {
-  name: string;
-  file: string;
-  topology: string[];
-}
-
-function cases(): Case[] {
-  const out: Case[] = [];
-  const scenarios = readdirSync(capturesDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
-  for (const scenario of scenarios) {
-    const dir = resolve(capturesDir, scenario);
-    const names = readdirSync(dir).sort();
-    const links = names.filter((f) => /^truth-.*-links\.json$/.test(f) && !f.includes('-before')).map((f) => resolve(dir, f));
-    for (const capture of names.filter((f) => /\.pcap(ng)?$/.test(f))) {
-      out.push({ name: `${scenario}/${capture}`, file: resolve(dir, capture), topology: [] });
-      if (links.length > 0) out.push({ name: `${scenario}/${capture} + topology`, file: resolve(dir, capture), topology: links });
-    }
-  }
-  return out;
-}
-
-/** The frames in the order runAnalysis pushes them, each with bytes of its own. */
-function timeOrderedFrames(file: string): CapturedFrame[] {
-  const source = new TimeOrderedSource(openCaptures([file]));
-  const frames: CapturedFrame[] = [];
-  for (let f = source.next(); f !== null; f = source.next()) {
-    const data = f.data.slice(f.start, f.end);
-    frames.push({
-      no: f.no, tsSec: f.tsSec, tsNsec: f.tsNsec, origLen: f.origLen, data, start: 0, end: data.length, direction: f.direction, iface: f.iface,
-    });
-  }
-  source.close();
-  return frames;
-}
-
-/** A pipeline as runAnalysis makes one (the capture's interfaces tell it when no copy can exist). */
-function newPipeline(c: Case): AnalysisPipeline {
-  const topology = loadTopology(c.topology);
-  const options = { topology, ageingSeconds: 300, vxlanPorts: VXLAN_PORTS };
-  const source = openCaptures([c.file]);
-  const captureInterfaces = source.interfaces;
-  source.close();
-  return new AnalysisPipeline(createEngines(options), { ...options, captureInterfaces }, topology);
-}
 
 function pushAll(p: AnalysisPipeline, frames: readonly CapturedFrame[], from: number, to = frames.length): AnalysisPipeline {
   for (let i = from; i < to; i++) p.push(frames[i]);
@@ -75,7 +26,7 @@ function cuts(n: number): number[] {
 }
 
 describe('AnalysisPipeline.clone()', () => {
-  it.each(cases())('$name', (c) => {
+  it.each(captureCases())('$name', (c) => {
     const frames = timeOrderedFrames(c.file);
     expect(frames.length).toBeGreaterThan(0);
     const straight = finished(pushAll(newPipeline(c), frames, 0));
