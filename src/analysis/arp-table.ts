@@ -168,9 +168,14 @@ export class ArpEngine implements Engine {
    * may come from elsewhere: the overlay's inner frames). Remembers the message otherwise.
    */
   private isCopy(frame: AnalysisFrame, now: number, arp: ArpLayer, linkSrc: MacNumber): boolean {
-    for (const r of this.recent) {
-      if (now - r.ms <= COPY_WINDOW_MS && r.op === arp.op && r.sha === arp.sha && r.spa === arp.spa && r.tha === arp.tha &&
-        r.tpa === arp.tpa && r.linkSrc === linkSrc && (r.ifaceId !== frame.ifaceId || r.ifindex !== frame.ifindex)) return true;
+    // While the capture has one interface (not SLL2), every message remembered came from it:
+    // none is on another side, and the scan is skipped (still remembered: an interface a
+    // pcapng declares later may show a copy).
+    if (frame.copy.alone !== true) {
+      for (const r of this.recent) {
+        if (now - r.ms <= COPY_WINDOW_MS && r.op === arp.op && r.sha === arp.sha && r.spa === arp.spa && r.tha === arp.tha &&
+          r.tpa === arp.tpa && r.linkSrc === linkSrc && (r.ifaceId !== frame.ifaceId || r.ifindex !== frame.ifindex)) return true;
+      }
     }
     const r = this.recent[this.recentNext];
     this.recentNext = (this.recentNext + 1) % RECENT;

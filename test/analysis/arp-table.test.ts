@@ -17,6 +17,8 @@ interface PushOptions {
   ifindex?: number;
   linkType?: number;
   isCopy?: boolean;
+  /** The pipeline's "one capture interface so far" flag. */
+  alone?: boolean;
 }
 
 /** Decodes frames and steps an engine, numbering frames 1, 2, ... */
@@ -34,7 +36,7 @@ class Harness {
     const no = ++this.no;
     const frame: AnalysisFrame = {
       no, tsSec, tsNsec, ifaceId, iface: null, ifindex: d.ifindex, direction: d.direction, layers: d.layers,
-      copy: { firstNo: no, firstIface: null, isCopy: o.isCopy ?? false },
+      copy: { firstNo: no, firstIface: null, isCopy: o.isCopy ?? false, alone: o.alone ?? false },
     };
     const out: Change[] = [];
     this.engine.step(frame, out);
@@ -224,6 +226,19 @@ describe('ArpEngine copies and layers', () => {
     expect(table(engine)[0].lastFrame).toBe(1);
     expect(kinds(h.push(sll2(0x0806, 3, 0, C, msg), { at: 1000, linkType: 276 }))).toEqual(['arp.mismatch']);
     expect(table(engine)[0].lastFrame).toBe(4);
+  });
+
+  it('remembers messages while the capture has one interface, for an interface declared later', () => {
+    // A pcapng may declare a second interface mid-file: its copy of a message seen while the
+    // first was alone (when the engine does not look for copies) is still recognised.
+    const engine = new ArpEngine(OPTIONS);
+    const h = new Harness(engine);
+    const msg = request(A, '172.17.0.2', '172.17.0.1');
+    expect(kinds(h.push(msg, { at: 0, alone: true }))).toEqual(['arp.new']);
+    expect(h.push(msg, { at: 2, alone: true })).toEqual([]); // a retry on the same interface
+    expect(table(engine)[0].lastFrame).toBe(2);
+    expect(h.push(msg, { at: 5, ifaceId: 1 })).toEqual([]); // the later interface's copy
+    expect(table(engine)[0].lastFrame).toBe(2);
   });
 
   it('reads the ARP of an inner (VXLAN) frame and checks it against the inner Ethernet source only', () => {
