@@ -166,9 +166,11 @@ export class AnalysisPipeline {
    * Pushes raws[0..count) (count at most MAX_BATCH): the same state and changes as pushing
    * them one at a time, but each engine steps over all of them before the next engine runs,
    * so that one engine's code and tables stay in the CPU's caches. batchFrame(k) and
-   * batchChanges(k) are frame k's, valid until the next push.
+   * batchChanges(k) are frame k's, valid until the next push. `kept(k)`, when given, is called
+   * for each frame in order once its changes are kept, before the next frame's are (`events`
+   * then holds what frame by frame it would hold after frame k's push).
    */
-  pushBatch(raws: readonly CapturedFrame[], count: number): void {
+  pushBatch(raws: readonly CapturedFrame[], count: number, kept?: (k: number) => void): void {
     if (count < 1 || count > MAX_BATCH) throw new RangeError(`pushBatch takes 1 to ${MAX_BATCH} frames, not ${count}`);
     const slots = this.slots;
     while (slots.length < count) slots.push(new BatchSlot(this.decoder.sibling(), new MutableAnalysisFrame(), []));
@@ -178,7 +180,10 @@ export class AnalysisPipeline {
     for (const engine of this.engines) {
       for (let k = 0; k < count; k++) engine.step(slots[k].frame, slots[k].changes);
     }
-    for (let k = 0; k < count; k++) if (slots[k].changes.length > 0) this.keep(slots[k].changes);
+    for (let k = 0; k < count; k++) {
+      if (slots[k].changes.length > 0) this.keep(slots[k].changes);
+      if (kept !== undefined) kept(k);
+    }
     this.lastDecoded = slots[count - 1].decoded;
     this.lastSlot = count - 1;
   }

@@ -7,13 +7,13 @@
 
 import { resolveLimits } from '../analysis/limits.js';
 import { getHeapStatistics } from 'node:v8';
-import { AnalysisPipeline, type PipelineOptions } from '../analysis/pipeline.js';
+import { AnalysisPipeline, MAX_BATCH, type PipelineOptions } from '../analysis/pipeline.js';
 import type { Engine, EngineOptions } from '../analysis/types.js';
 import { InterfaceRegistry } from '../capture/interfaces.js';
 import { openCapture, openCaptures } from '../capture/open.js';
 import { CaptureFileReader } from '../capture/reader-base.js';
 import { TimeOrderedSource } from '../capture/reorder.js';
-import type { FrameSource, InterfaceInfo, ReadIssue } from '../capture/types.js';
+import type { FrameSource, InterfaceInfo, RawFrame, ReadIssue } from '../capture/types.js';
 import { Topology } from '../topology/model.js';
 import { Timeline } from './timeline.js';
 
@@ -69,6 +69,9 @@ export class ReplayIndex {
   private readonly checkpointBudget: number;
   /** Heap one checkpoint took, as last measured. */
   private checkpointBytes = 0;
+  /** The frames of the batch being pushed, and what records each once the pipeline kept its changes. */
+  private readonly batch: RawFrame[] = [];
+  private readonly recordBatchFrame = (k: number): void => this.record(this.batch[k]);
   done = false;
   /** Follow mode: the last advance() stopped at the end of what the file holds so far. */
   caughtUp = false;
@@ -138,9 +141,9 @@ export class ReplayIndex {
   /** Index up to `maxSteps` more frames. Returns true once the whole input is indexed. */
   advance(maxSteps = Infinity): boolean {
     if (this.done) return true;
-    const pipeline = this.pipeline;
-    const timeline = this.timeline;
     this.caughtUp = false;
+    if (this.reorder !== null) return this.advanceInBatches(this.reorder, maxSteps);
+    const pipeline = this.pipeline;
     for (let n = 0; n < maxSteps; n++) {
       const raw = this.source.next();
       if (raw === null) {
@@ -148,18 +151,42 @@ export class ReplayIndex {
           this.caughtUp = true;
           return false;
         }
-        pipeline.finish();
-        timeline.finishChanges = pipeline.events.splice(0);
-        this.source.close();
-        this.done = true;
-        return true;
+        return this.end();
       }
       pipeline.push(raw);
-      timeline.append(raw.no, raw.iface.fileIndex, raw.fileOffset, raw.tsSec, raw.tsNsec, raw.iface.id, pipeline.events);
-      pipeline.events.length = 0;
-      if (timeline.length % this.checkpointEvery === 0) this.checkpoint();
+      this.record(raw);
     }
     return false;
+  }
+
+  /** As advance(), with the frames pushed in batches (AnalysisPipeline.pushBatch) that end at checkpoints. */
+  private advanceInBatches(source: TimeOrderedSource, maxSteps: number): boolean {
+    const batch = this.batch;
+    for (let n = 0; n < maxSteps;) {
+      const toCheckpoint = this.checkpointEvery - (this.timeline.length % this.checkpointEvery);
+      const got = source.nextBatch(batch, Math.min(MAX_BATCH, maxSteps - n, toCheckpoint));
+      if (got === 0) return this.end();
+      this.pipeline.pushBatch(batch, got, this.recordBatchFrame);
+      n += got;
+    }
+    return false;
+  }
+
+  /** A frame pushed: its step in the timeline, with the changes it made, and a checkpoint when due. */
+  private record(raw: RawFrame): void {
+    const events = this.pipeline.events;
+    this.timeline.append(raw.no, raw.iface.fileIndex, raw.fileOffset, raw.tsSec, raw.tsNsec, raw.iface.id, events);
+    events.length = 0;
+    if (this.timeline.length % this.checkpointEvery === 0) this.checkpoint();
+  }
+
+  /** End of input: the changes finishing makes, and the source closed. */
+  private end(): boolean {
+    this.pipeline.finish();
+    this.timeline.finishChanges = this.pipeline.events.splice(0);
+    this.source.close();
+    this.done = true;
+    return true;
   }
 
   /** Index everything that is left. */
