@@ -118,11 +118,7 @@ export class TimeOrderedSource implements FrameSource {
   get names(): ReadonlyMap<string, string[]> { return this.inner.names; }
 
   next(): RawFrame | null {
-    if (this.released !== null) {
-      this.recycle(this.released);
-      this.released = null;
-    }
-    if (this.releasedBatch.length > 0) this.recycleBatch();
+    this.recycleHandedOut();
     const frame = this.take();
     this.released = frame;
     return frame;
@@ -133,12 +129,8 @@ export class TimeOrderedSource implements FrameSource {
    * them stay valid until the next call of next() or nextBatch(). Returns how many.
    */
   nextBatch(into: RawFrame[], max: number): number {
-    if (this.released !== null) {
-      this.recycle(this.released);
-      this.released = null;
-    }
+    this.recycleHandedOut();
     const batch = this.releasedBatch;
-    if (batch.length > 0) this.recycleBatch();
     let n = 0;
     for (; n < max; n++) {
       const frame = this.take();
@@ -163,8 +155,14 @@ export class TimeOrderedSource implements FrameSource {
     return frame;
   }
 
-  private recycleBatch(): void {
+  /** The caller is done with what the last call handed out: back to the pool. */
+  private recycleHandedOut(): void {
+    if (this.released !== null) {
+      this.recycle(this.released);
+      this.released = null;
+    }
     const batch = this.releasedBatch;
+    if (batch.length === 0) return;
     for (let i = 0; i < batch.length; i++) this.recycle(batch[i]);
     batch.length = 0;
   }
