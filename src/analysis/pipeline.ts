@@ -193,7 +193,7 @@ export class AnalysisPipeline {
   /** Decodes `raw` into `slot` for the engines: counts it, and starts its changes with the evictions it caused. */
   private take(slot: BatchSlot, raw: CapturedFrame): void {
     const decoded = slot.decoder.decode(raw);
-    slot.decoded = decoded;
+    if (slot.decoded !== decoded) slot.decoded = decoded;
     const frame = this.toAnalysisFrame(slot.frame, raw, decoded);
     this.frames++;
     this.summaryOf(raw.iface, frame.iface).frames++;
@@ -296,13 +296,15 @@ export class AnalysisPipeline {
     f.tsSec = raw.tsSec;
     f.tsNsec = raw.tsNsec;
     f.ifaceId = raw.iface.id;
-    f.iface = this.ifaceName(raw, decoded);
+    // Objects and strings are stored only when they change (see FrameDecoder.decode: the write barrier).
+    const iface = this.ifaceName(raw, decoded);
+    if (f.iface !== iface) f.iface = iface;
     f.ifindex = decoded.ifindex;
-    f.direction = decoded.direction;
-    f.layers = decoded.layers;
+    if (f.direction !== decoded.direction) f.direction = decoded.direction;
+    if (f.layers !== decoded.layers) f.layers = decoded.layers;
     if (this.singleSide) {
       f.copy.firstNo = raw.no;
-      f.copy.firstIface = f.iface;
+      if (f.copy.firstIface !== iface) f.copy.firstIface = iface;
       f.copy.isCopy = false;
       f.copy.alone = true;
       return f;

@@ -55,9 +55,10 @@ export class CaptureFrame implements RawFrame {
 
   /** Points the frame at `data[start, end)`; called by readers once per frame. */
   setWindow(data: Uint8Array, start: number, end: number): void {
-    this.data = data;
+    // Stored only when they change: each store of an object runs V8's write barrier.
+    if (this.data !== data) this.data = data;
     this.start = start;
     this.end = end;
-    this.cachedBytes = null;
+    if (this.cachedBytes !== null) this.cachedBytes = null;
   }
 }

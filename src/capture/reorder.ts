@@ -218,16 +218,22 @@ export class TimeOrderedSource implements FrameSource {
   /** Keeps a frame: its bytes where they are when the reader pinned them, else a copy in a slab. */
   private hold(f: RawFrame): HeldFrame {
     const copy = this.spareFrames.pop() ?? new HeldFrame();
-    copy.no = f.no; copy.iface = f.iface; copy.tsSec = f.tsSec; copy.tsNsec = f.tsNsec; copy.origLen = f.origLen;
-    copy.fileOffset = f.fileOffset; copy.direction = f.direction; copy.comments = f.comments;
+    copy.no = f.no; copy.tsSec = f.tsSec; copy.tsNsec = f.tsNsec; copy.origLen = f.origLen; copy.fileOffset = f.fileOffset;
+    // Objects are stored only when they change: each store of one runs V8's write barrier,
+    // whose slow path (while the GC marks, or for a young window) costs more than comparing.
+    if (copy.iface !== f.iface) copy.iface = f.iface;
+    if (copy.direction !== f.direction) copy.direction = f.direction;
+    if (copy.comments !== f.comments) copy.comments = f.comments;
     const window = this.windows.windowOf(f.data);
     if (window !== null) {
       window.held++;
-      copy.window = window;
-      copy.slab = NO_SLAB;
-      copy.data = f.data; copy.start = f.start; copy.end = f.end;
+      if (copy.window !== window) copy.window = window;
+      if (copy.slab !== NO_SLAB) copy.slab = NO_SLAB;
+      if (copy.data !== f.data) copy.data = f.data;
+      copy.start = f.start; copy.end = f.end;
       return copy;
     }
+    if (copy.window !== null) copy.window = null;
     this.copyBytes(f, copy);
     return copy;
   }
@@ -262,11 +268,11 @@ export class TimeOrderedSource implements FrameSource {
   }
 
   private recycle(frame: HeldFrame): void {
-    frame.comments = null;
+    if (frame.comments !== null) frame.comments = null;
     this.spareFrames.push(frame);
+    // `window` stays set (hold() sets it again, usually to the same one): it is released here, once.
     const window = frame.window;
     if (window !== null) {
-      frame.window = null;
       this.windows.release(window);
       return;
     }

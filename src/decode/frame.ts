@@ -153,10 +153,13 @@ export class FrameDecoder {
     // A trailing FCS is not part of the frame's payload; strip it when it was captured.
     const fcs = this.fcsLength;
     if (fcs > 0 && captured === origLen && captured >= fcs) end -= fcs;
-    ctx.bytes = this.wholeBytes;
-    ctx.dv = this.wholeView;
+    // Pointer fields are stored only when they change: every store of an object runs V8's
+    // write barrier, whose slow path (while the GC marks, or for a young value) costs more
+    // than the comparison. IPv4 reassembly points bytes/dv at its buffer for a frame.
+    if (ctx.bytes !== this.wholeBytes) ctx.bytes = this.wholeBytes;
+    if (ctx.dv !== this.wholeView) ctx.dv = this.wholeView;
     ctx.frameStart = start;
-    ctx.target = out.layers;
+    if (ctx.target !== out.layers) ctx.target = out.layers;
     ctx.quotedDepth = 0;
     ctx.snapTruncated = captured < origLen;
     ctx.sllPkttype = -1;
@@ -173,10 +176,12 @@ export class FrameDecoder {
     } else {
       runChain(ctx, this.firstDecoder, start, end);
     }
-    out.issues = ctx.issues.length > 0 ? ctx.issues : EMPTY_ISSUES;
+    const issues = ctx.issues.length > 0 ? ctx.issues : EMPTY_ISSUES;
+    if (out.issues !== issues) out.issues = issues;
     out.pkttype = ctx.sllPkttype;
     out.ifindex = ctx.sllIfindex;
-    out.direction = frame.direction ?? (ctx.sllPkttype < 0 ? null : ctx.sllPkttype === 4 ? 'out' : 'in');
+    const direction = frame.direction ?? (ctx.sllPkttype < 0 ? null : ctx.sllPkttype === 4 ? 'out' : 'in');
+    if (out.direction !== direction) out.direction = direction;
     return out;
   }
 
