@@ -135,6 +135,11 @@ export class ArpEngine implements Engine {
     this.maxEntries = (options.limits ?? DEFAULT_LIMITS).neighEntries;
   }
 
+  /** Engine.stepBatch: this class's own loop, so the call to step() is direct and can be inlined. */
+  stepBatch(frames: readonly AnalysisFrame[], outs: readonly Change[][], count: number): void {
+    for (let k = 0; k < count; k++) this.step(frames[k], outs[k]);
+  }
+
   step(frame: AnalysisFrame, out: Change[]): void {
     if (frame.copy.isCopy) return;
     const list = frame.layers;

@@ -70,6 +70,11 @@ export class FdbEngine implements Engine {
     this.learner = new Learner(this.ifs, options.ageingSeconds, limits.fdbEntries);
   }
 
+  /** Engine.stepBatch: this class's own loop, so the call to step() is direct and can be inlined. */
+  stepBatch(frames: readonly AnalysisFrame[], outs: readonly Change[][], count: number): void {
+    for (let k = 0; k < count; k++) this.step(frames[k], outs[k]);
+  }
+
   step(frame: AnalysisFrame, out: Change[]): void {
     const sec = frame.tsSec;
     const nsec = frame.tsNsec;

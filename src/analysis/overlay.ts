@@ -80,6 +80,11 @@ export class OverlayEngine implements Engine {
     this.inner = new InnerFeeder(this.addresses);
   }
 
+  /** Engine.stepBatch: this class's own loop, so the call to step() is direct and can be inlined. */
+  stepBatch(frames: readonly AnalysisFrame[], outs: readonly Change[][], count: number): void {
+    for (let k = 0; k < count; k++) this.step(frames[k], outs[k]);
+  }
+
   step(frame: AnalysisFrame, out: Change[]): void {
     if (frame.copy.isCopy) return;
     this.lastSec = frame.tsSec;

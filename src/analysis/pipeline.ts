@@ -89,6 +89,9 @@ export class AnalysisPipeline {
    * has the pipeline's own decoder, and is the one push() uses.
    */
   private readonly slots: BatchSlot[];
+  /** Each slot's frame and changes, as Engine.stepBatch takes them. */
+  private readonly slotFrames: MutableAnalysisFrame[] = [];
+  private readonly slotChanges: Change[][] = [];
   /** The slot of the last frame pushed, whose changes lastChanges gives. */
   private lastSlot = 0;
 
@@ -109,7 +112,16 @@ export class AnalysisPipeline {
       verifyChecksums: options.verifyChecksums ?? true,
     });
     this.namer = new ReportNamer(topology);
-    this.slots = [new BatchSlot(this.decoder, new MutableAnalysisFrame(), [])];
+    this.slots = [];
+    this.addSlot(this.decoder);
+  }
+
+  /** A batch slot more; its decoder a sibling of the pipeline's (shared pending fragments) unless given. */
+  private addSlot(decoder = this.decoder.sibling()): void {
+    const slot = new BatchSlot(decoder, new MutableAnalysisFrame(), []);
+    this.slots.push(slot);
+    this.slotFrames.push(slot.frame);
+    this.slotChanges.push(slot.changes);
   }
 
   /**
@@ -175,12 +187,15 @@ export class AnalysisPipeline {
   pushBatch(raws: readonly CapturedFrame[], count: number, kept?: (k: number) => void): void {
     if (count < 1 || count > MAX_BATCH) throw new RangeError(`pushBatch takes 1 to ${MAX_BATCH} frames, not ${count}`);
     const slots = this.slots;
-    while (slots.length < count) slots.push(new BatchSlot(this.decoder.sibling(), new MutableAnalysisFrame(), []));
+    while (slots.length < count) this.addSlot();
     for (let k = 0; k < count; k++) this.take(slots[k], raws[k]);
     // Engines are independent of each other: engine-major order gives each frame the changes
     // it gets frame by frame, in the same order (each engine's appended after the previous one's).
+    const frames = this.slotFrames;
+    const outs = this.slotChanges;
     for (const engine of this.engines) {
-      for (let k = 0; k < count; k++) engine.step(slots[k].frame, slots[k].changes);
+      if (engine.stepBatch !== undefined) engine.stepBatch(frames, outs, count);
+      else for (let k = 0; k < count; k++) engine.step(frames[k], outs[k]);
     }
     for (let k = 0; k < count; k++) {
       if (slots[k].changes.length > 0) this.keep(slots[k].changes);

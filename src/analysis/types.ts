@@ -81,6 +81,12 @@ export interface Engine {
   readonly name: string;
   /** Process one frame, appending the changes it causes to `out`. */
   step(frame: AnalysisFrame, out: Change[]): void;
+  /**
+   * step(frames[k], outs[k]) for k in [0, count), in order. Optional: an engine's own loop calls
+   * its step() directly (V8 inlines it), where the pipeline's loop over several engine classes
+   * would make every call a polymorphic one.
+   */
+  stepBatch?(frames: readonly AnalysisFrame[], outs: readonly Change[][], count: number): void;
   /** End of input: settle anything held back for a decision, appending the changes to `out`. */
   finish?(out: Change[]): void;
   /** The engine's part of the `analyze --json` report: plain JSON, stable order. */

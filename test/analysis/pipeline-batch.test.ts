@@ -5,6 +5,8 @@
 // do and do not divide the capture.
 import { describe, expect, it } from 'vitest';
 import { MAX_BATCH, type AnalysisPipeline, type CapturedFrame } from '../../src/analysis/pipeline.js';
+import { createEngines } from '../../src/analysis/engines.js';
+import type { Engine } from '../../src/analysis/types.js';
 import { captureCases, newPipeline, timeOrderedFrames } from '../helpers/capture-cases.js';
 
 interface Run {
@@ -49,6 +51,23 @@ describe('AnalysisPipeline.pushBatch()', () => {
       expect(got.frames, `batches of ${size}`).toEqual(expected.frames);
       expect(got.finish, `batches of ${size}`).toBe(expected.finish);
       expect(got.report, `batches of ${size}`).toBe(expected.report);
+    }
+  });
+
+  it('steps engines without stepBatch() itself, with the same result', () => {
+    // Each engine behind a wrapper that has step() only: pushBatch() then runs the loop.
+    const withoutBatchStep = (e: Engine): Engine => ({
+      name: e.name, step: (f, out) => e.step(f, out), finish: (out) => e.finish?.(out), report: () => e.report(),
+      reportCapped: () => e.reportCapped?.() ?? {}, clone: () => withoutBatchStep(e.clone()), overflows: () => e.overflows?.() ?? [],
+    });
+    for (const c of captureCases()) {
+      const frames = timeOrderedFrames(c.file);
+      const expected = oneByOne(newPipeline(c), frames);
+      const wrapped = newPipeline(c, (options) => createEngines(options).map(withoutBatchStep));
+      expect(wrapped.engines.some((e) => e.stepBatch !== undefined)).toBe(false);
+      const got = inBatches(wrapped, frames, 7);
+      expect(got.frames, c.name).toEqual(expected.frames);
+      expect(got.report, c.name).toBe(expected.report);
     }
   });
 

@@ -6,6 +6,7 @@ import { openCaptures } from '../../src/capture/open.js';
 import { TimeOrderedSource } from '../../src/capture/reorder.js';
 import { createEngines } from '../../src/analysis/engines.js';
 import { AnalysisPipeline, type CapturedFrame } from '../../src/analysis/pipeline.js';
+import type { Engine, EngineOptions } from '../../src/analysis/types.js';
 import { loadTopology } from '../../src/api/analysis-run.js';
 import { capturesDir } from './paths.js';
 
@@ -47,11 +48,11 @@ export function timeOrderedFrames(file: string): CapturedFrame[] {
 }
 
 /** A pipeline as runAnalysis makes one (the capture's interfaces tell it when no copy can exist). */
-export function newPipeline(c: CaptureCase): AnalysisPipeline {
+export function newPipeline(c: CaptureCase, makeEngines: (options: EngineOptions) => Engine[] = createEngines): AnalysisPipeline {
   const topology = loadTopology(c.topology);
   const options = { topology, ageingSeconds: 300, vxlanPorts: VXLAN_PORTS };
   const source = openCaptures([c.file]);
   const captureInterfaces = source.interfaces;
   source.close();
-  return new AnalysisPipeline(createEngines(options), { ...options, captureInterfaces }, topology);
+  return new AnalysisPipeline(makeEngines(options), { ...options, captureInterfaces }, topology);
 }
