@@ -30,6 +30,7 @@
 import { LayerKind, type ArpLayer, formatIpv4, formatMac, isGroupMac, type JsonValue, type Layer, type MacNumber } from '../decode/index.js';
 import { DEFAULT_LIMITS, OverflowLog, type Overflow } from './limits.js';
 import type { AnalysisFrame, Change, Engine, EngineOptions } from './types.js';
+import { U48Map } from './u48-map.js';
 
 /** Two claims of one IP by different MACs closer than this are a duplicate address. */
 export const DUPLICATE_WINDOW_MS = 1000;
@@ -120,7 +121,8 @@ class ClaimOrder {
 
 export class ArpEngine implements Engine {
   readonly name = 'arp';
-  private readonly table = new Map<number, ArpEntry>();
+  /** IPv4 address (u32) -> entry; a U48Map: see there why not a JS Map. */
+  private readonly table = new U48Map<ArpEntry>();
   private readonly claimOrder = new ClaimOrder();
   /** Probes for IPs nobody has claimed yet: IP -> prober and time. */
   private readonly probes = new Map<number, { mac: MacNumber; ms: number }>();

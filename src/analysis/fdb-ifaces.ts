@@ -8,7 +8,7 @@
 
 import { parseIpv4, parseMac, type Ipv4Layer, type LayerList, type UdpLayer, type VxlanLayer } from '../decode/index.js';
 import { Topology } from '../topology/model.js';
-import { MacMap } from './fdb-macmap.js';
+import { U48Map } from './u48-map.js';
 import { Bridge, Entry } from './fdb-table.js';
 
 /** Not known yet: may turn out to be a port (copy correlation) or a bridge (SLL2). */
@@ -75,7 +75,7 @@ export class Interfaces {
   readonly bridges = new Map<string, Bridge>();
   readonly vteps: Vtep[] = [];
   /** The host's own MACs (topology.localMacs()): never learned on a port. */
-  readonly localMacs = new MacMap<true>();
+  readonly localMacs = new U48Map<true>();
   readonly hasTopology: boolean;
   /** Interfaces still of unknown role (correlation is skipped when there are none). */
   unknown = 0;

@@ -4,7 +4,7 @@
 
 import { formatMac, type JsonValue } from '../decode/index.js';
 import type { Iface } from './fdb-ifaces.js';
-import { MacMap } from './fdb-macmap.js';
+import { U48Map } from './u48-map.js';
 
 /** Frame counters of one bridge (see FdbEngine for what is counted where). */
 export class BridgeCounters {
@@ -77,8 +77,8 @@ export class Entry {
 
 export class Bridge {
   /** VLAN id (0 = untagged) -> MAC -> entry. */
-  readonly tables = new Map<number, MacMap<Entry>>();
-  readonly untagged = new MacMap<Entry>();
+  readonly tables = new Map<number, U48Map<Entry>>();
+  readonly untagged = new U48Map<Entry>();
   /** Entries in all of `tables` (capped by the engine's fdbEntries limit). */
   entryCount = 0;
   /** Its record in the engine's overflow log once full (counted there without building its name again). */
@@ -101,11 +101,11 @@ export class Bridge {
     this.tables.set(0, this.untagged);
   }
 
-  table(vlan: number): MacMap<Entry> {
+  table(vlan: number): U48Map<Entry> {
     if (vlan === 0) return this.untagged;
     let t = this.tables.get(vlan);
     if (t === undefined) {
-      t = new MacMap();
+      t = new U48Map();
       this.tables.set(vlan, t);
     }
     return t;

@@ -10,7 +10,7 @@
 // 'in'; `ifindex` -1; `copy` says "first copy" (copies are dropped before this point).
 // Changes the engines make are passed on with a `vni` field added.
 
-import type { Layer } from '../decode/index.js';
+import type { LayerList } from '../decode/index.js';
 import { MutableAnalysisFrame, type AnalysisFrame, type Change, type Engine } from './types.js';
 import type { VtepAddresses } from './overlay-context.js';
 
@@ -33,33 +33,46 @@ export class InnerFeeder {
   private readonly frame = newInnerFrame();
   private readonly scratch: Change[] = [];
   private readonly portNames = new Map<number, string>();
+  /** The VTEP fed last and its name: a tunnel carries many frames in a row. */
+  private lastVtep = -1;
+  private lastName = '';
 
   constructor(private readonly addresses: VtepAddresses) {}
 
-  /** Step `engines` over layers [from, end) of `items` as a frame received from `vtep`. */
-  feed(outer: AnalysisFrame, vni: number, engines: readonly Engine[], items: readonly Layer[], from: number, end: number,
+  /** Step `engines` over layers [from, end) of `list` as a frame received from `vtep`. */
+  feed(outer: AnalysisFrame, vni: number, engines: readonly Engine[], list: LayerList, from: number, end: number,
     vtep: number, out: Change[]): void {
     const f = this.frame;
     const view = f.layers;
     view.clear();
-    for (let k = from; k < end; k++) view.push(items[k]);
-    let name = this.portNames.get(vtep);
-    if (name === undefined) {
-      name = vtepPortName(this.addresses, vtep);
-      this.portNames.set(vtep, name);
-    }
+    const items = list.items;
+    const kinds = list.kinds;
+    for (let k = from; k < end; k++) view.push(items[k], kinds[k]);
+    const name = vtep === this.lastVtep ? this.lastName : this.portName(vtep);
     f.no = outer.no;
     f.tsSec = outer.tsSec;
     f.tsNsec = outer.tsNsec;
     f.ifaceId = INNER_IFACE_BASE + vtep;
-    f.iface = name;
+    // Stored only when it changes (each store of a string runs V8's write barrier).
+    if (f.iface !== name) f.iface = name;
     f.copy.firstNo = outer.no;
-    f.copy.firstIface = name;
+    if (f.copy.firstIface !== name) f.copy.firstIface = name;
     const scratch = this.scratch;
     for (const engine of engines) {
       if (scratch.length !== 0) scratch.length = 0;
       engine.step(f, scratch);
       for (const c of scratch) out.push({ ...c, vni });
     }
+  }
+
+  private portName(vtep: number): string {
+    let name = this.portNames.get(vtep);
+    if (name === undefined) {
+      name = vtepPortName(this.addresses, vtep);
+      this.portNames.set(vtep, name);
+    }
+    this.lastVtep = vtep;
+    this.lastName = name;
+    return name;
   }
 }

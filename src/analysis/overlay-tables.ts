@@ -3,6 +3,7 @@
 
 import type { Engine } from './types.js';
 import { compareVteps, type VtepAddresses } from './overlay-context.js';
+import { U48Map } from './u48-map.js';
 
 /**
  * One tunnel: a VNI and UDP port between two VTEPs. The two ends are kept as an
@@ -128,7 +129,8 @@ export interface OverlayFdbEntry {
 
 /** Everything known of one VNI. */
 export class VniState {
-  readonly fdb = new Map<number, OverlayFdbEntry>();
+  /** MAC -> entry (a U48Map: see there why not a JS Map). */
+  readonly fdb = new U48Map<OverlayFdbEntry>();
   readonly vteps = new Set<number>();
   frames = 0;
   /** Largest inner IPv4 packet (Total Length) carried, 0 when none. */
@@ -138,7 +140,7 @@ export class VniState {
 
   copy(): VniState {
     const c = new VniState(this.vni, this.engines.map((e) => e.clone()));
-    for (const [mac, e] of this.fdb) c.fdb.set(mac, { ...e });
+    for (const [mac, e] of this.fdb.entries()) c.fdb.set(mac, { ...e });
     for (const v of this.vteps) c.vteps.add(v);
     c.frames = this.frames;
     c.largestInner = this.largestInner;

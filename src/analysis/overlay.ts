@@ -165,7 +165,7 @@ export class OverlayEngine implements Engine {
       const innerIsCarrier = end < frame.layers.count && innerIpIndex === end - 2;
       this.mtu.vxlanPacket(frame, level, vni, ip, udp, this.addresses.text(src), this.addresses.text(dst), innerIp, innerIsCarrier, out);
     }
-    if (state.engines.length > 0) this.inner.feed(frame, vni, state.engines, items, i + 1, end, src, out);
+    if (state.engines.length > 0) this.inner.feed(frame, vni, state.engines, frame.layers, i + 1, end, src, out);
   }
 
   /** Capture direction evidence of the local end (outermost level only: inner levels are not this host's). */

@@ -1,11 +1,11 @@
-// A hash map keyed by 48-bit MACs (as numbers) that never boxes its keys. A MAC above
-// 2^31 is a heap number once it leaves a register, so looking one up in a JS Map
-// allocates; here the key is split into two 24-bit halves compared as int32s.
+// A hash map keyed by integers in [0, 2^48): MACs, IPv4 addresses. Such a key above 2^31 is a
+// heap number once it leaves a register, and a JS Map hashes heap numbers in V8's runtime on
+// every lookup; here the key is split into two 24-bit halves compared as int32s.
 // Open addressing, linear probing, tombstones on delete; rebuilt when crowded.
 
 const HALF = 16777216; // 2^24
 
-export class MacMap<V> {
+export class U48Map<V> {
   private hi: Int32Array;
   private lo: Int32Array;
   /** 0 empty, 1 used, 2 deleted. */
