@@ -16,6 +16,8 @@ export interface AnalysisRun {
   readIssues: readonly ReadIssue[];
   /** Frames the reorder window could not put back in time order. */
   lateFrames: number;
+  /** That window, for the message about them (TimeOrderedSource.windowText). */
+  lateWindow: string;
 }
 
 export function loadTopology(paths: readonly string[]): Topology {
@@ -71,5 +73,5 @@ export function runAnalysis(
   } finally {
     source.close();
   }
-  return { pipeline, readIssues: source.issues, lateFrames: source.lateFrames };
+  return { pipeline, readIssues: source.issues, lateFrames: source.lateFrames, lateWindow: source.windowText };
 }

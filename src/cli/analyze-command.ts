@@ -125,7 +125,7 @@ function analyzeInto(files: string[], options: AnalyzeCommandOptions, out: LineW
   else if (filter !== null && !options.json && !ndjson) err.line(`dockshark: ${matched.size} of ${run.pipeline.frames} frames match the filter; the tables come from every frame.`);
   reportReadIssues(files, run.readIssues, err);
   if (run.lateFrames > 0) {
-    err.line(`dockshark: ${run.lateFrames} frames arrived later than the 1 s reordering window and were analysed out of time order.`);
+    err.line(`dockshark: ${run.lateFrames} frames arrived later than the reordering window (${run.lateWindow}) allowed and were analysed out of time order.`);
   }
   err.flush();
   return readExitStatus(run.readIssues);

@@ -39,7 +39,7 @@ export function analyseOrExplain(files: string[], options: SnapshotOptions, topo
   }
   reportReadIssues(files, a.analysis.readIssues, err);
   if (a.analysis.lateFrames > 0) {
-    err.line(`dockshark: ${a.analysis.lateFrames} frames arrived later than the 1 s reordering window and were analysed out of time order.`);
+    err.line(`dockshark: ${a.analysis.lateFrames} frames arrived later than the reordering window (${a.analysis.lateWindow}) allowed and were analysed out of time order.`);
   }
   err.flush();
   return hasUnusableFile(a.analysis.readIssues) ? null : a;

@@ -8,10 +8,10 @@ import { capturesDir } from '../helpers/paths.js';
 const IFACE: InterfaceInfo = { id: 0, fileIndex: 0, section: 0, localId: 0, linkType: 1, snapLen: 0, name: null, description: null, unitsPerSecond: 1e6, tsOffsetSeconds: 0 };
 
 /** A source yielding frames with the given (seconds, nanoseconds), reusing one buffer like a reader. */
-function fakeSource(times: [number, number][]): FrameSource {
+function fakeSource(times: [number, number][], interfaces: InterfaceInfo[] = [IFACE]): FrameSource {
   const buffer = new Uint8Array(4);
   let i = 0;
-  const frame = { no: 0, iface: IFACE, tsSec: 0, tsNsec: 0, origLen: 4, bytes: buffer, data: buffer, start: 0, end: 4, fileOffset: 0, direction: null, comments: null } as RawFrame;
+  const frame = { no: 0, iface: interfaces[0], tsSec: 0, tsNsec: 0, origLen: 4, bytes: buffer, data: buffer, start: 0, end: 4, fileOffset: 0, direction: null, comments: null } as RawFrame;
   return {
     next() {
       if (i >= times.length) return null;
@@ -20,7 +20,7 @@ function fakeSource(times: [number, number][]): FrameSource {
       buffer[0] = i; // the reader overwrites its buffer for every frame
       return frame;
     },
-    interfaces: [IFACE], issues: [], stats: [], names: new Map(), close() {},
+    interfaces, issues: [], stats: [], names: new Map(), close() {},
   };
 }
 
@@ -62,6 +62,38 @@ describe('TimeOrderedSource', () => {
     expect(drain(source).map((f) => f.no)).toEqual([1, 2, 4, 3]);
     expect(source.lateFrames).toBe(1);
   });
+  it('holds fewer frames for a source of one interface that is not -i any, and says so', () => {
+    // Frame 5 is 3 frames late: placed by a window of 4 frames, not by one of 2.
+    const times: [number, number][] = [[1, 100], [1, 200], [1, 300], [1, 400], [1, 105], [1, 500]];
+    const options = { maxFrames: 4, oneInterfaceMaxFrames: 2 };
+    const one = new TimeOrderedSource(fakeSource(times), options);
+    expect(one.heldAtMost).toBe(2);
+    expect(one.windowText).toBe('1 s / 2 frames');
+    expect(drain(one).map((f) => f.no)).toEqual([1, 2, 3, 5, 4, 6]);
+    expect(one.lateFrames).toBe(1);
+    for (const linkType of [113, 276]) { // SLL, SLL2: `-i any`, one capture interface for all devices
+      const any = new TimeOrderedSource(fakeSource(times, [{ ...IFACE, linkType }]), options);
+      expect(any.heldAtMost).toBe(4);
+      expect(drain(any).map((f) => f.no)).toEqual([1, 5, 2, 3, 4, 6]);
+      expect(any.lateFrames).toBe(0);
+    }
+    const two = new TimeOrderedSource(fakeSource(times, [IFACE, { ...IFACE, id: 1, localId: 1 }]), options);
+    expect(drain(two).map((f) => f.no)).toEqual([1, 5, 2, 3, 4, 6]);
+    // Never more than maxFrames, and 2048 by default.
+    expect(new TimeOrderedSource(fakeSource(times), { maxFrames: 4, oneInterfaceMaxFrames: 9 }).heldAtMost).toBe(4);
+    expect(new TimeOrderedSource(fakeSource(times)).windowText).toBe('1 s / 2,048 frames');
+  });
+
+  it('deepens the window when the source declares a second interface', () => {
+    const interfaces = [IFACE];
+    const ordered = new TimeOrderedSource(fakeSource([[1, 100], [1, 200], [1, 300], [1, 400], [1, 105], [1, 500]], interfaces), { maxFrames: 4, oneInterfaceMaxFrames: 2 });
+    expect(ordered.next()?.no).toBe(1); // frames 1-3 read, 1 released
+    interfaces.push({ ...IFACE, id: 1, localId: 1 }); // as a pcapng file declaring another interface
+    expect(ordered.heldAtMost).toBe(4);
+    expect(drain(ordered).map((f) => f.no)).toEqual([5, 2, 3, 4, 6]);
+    expect(ordered.lateFrames).toBe(0);
+  });
+
   it('copies every byte of frames of any length at any offset, from buffers at any offset', () => {
     // A reader-like source: each frame lies at a varying offset of one reused buffer (word-aligned or not).
     const backing = new Uint8Array(5000);
