@@ -22,6 +22,8 @@ export class NatTable {
   private readonly index = new TupleIndex<NatConn>();
   private timers = new ExpiryQueue();
   overflow = new OverflowLog();
+  /** Capture time (ms) of the packet being stepped: what count() stamps (set by the engine; see NaptEngine.nowMs). */
+  nowMs = 0;
 
   constructor(private readonly limits: AnalysisLimits = DEFAULT_LIMITS) {
     this.history = new NatHistory(limits.natHistory);
@@ -64,13 +66,13 @@ export class NatTable {
     this.live.add(c);
   }
 
-  /** Counts a packet of `conn` seen as `role`. */
-  count(conn: NatConn, role: number, no: number, now: number, tcpFlags: number): void {
+  /** Counts a packet of `conn` seen as `role`, at `nowMs`. */
+  count(conn: NatConn, role: number, no: number, tcpFlags: number): void {
     const original = isOriginal(role);
     if (original) conn.pktsOrig++;
     else conn.pktsReply++;
     conn.lastFrame = no;
-    conn.lastMs = now;
+    conn.lastMs = this.nowMs;
     if (tcpFlags & TCP_RST) conn.rst = true;
     if (tcpFlags & TCP_FIN) {
       if (original) conn.finOrig = true;

@@ -81,6 +81,11 @@ export class NaptEngine implements Engine {
   candidatesExamined = 0;
   /** Set by findPartner: the packet being stepped is a copy of one already seen. */
   private copySeen = false;
+  /**
+   * Capture time of the packet being stepped, in ms (also NatTable.nowMs). A field, not an
+   * argument: a double passed to a call V8 does not inline is boxed, an allocation per call.
+   */
+  private nowMs = 0;
 
   constructor(readonly options: EngineOptions) {
     const limits = options.limits ?? DEFAULT_LIMITS;
@@ -110,8 +115,10 @@ export class NaptEngine implements Engine {
     const l4 = items[i + 1];
     const l4Kind = list.kinds[i + 1] as LayerKind;
     const now = frame.tsSec * SECOND + frame.tsNsec / 1e6;
+    this.nowMs = now;
+    this.table.nowMs = now;
     if (l4Kind === LayerKind.Icmp && isIcmpError((l4 as IcmpLayer).type)) {
-      if (ip.protocol === ICMP) this.icmpError(frame, now, ip, l4 as IcmpLayer, out);
+      if (ip.protocol === ICMP) this.icmpError(frame, ip, l4 as IcmpLayer, out);
       return;
     }
     const p = this.packet;
@@ -122,24 +129,24 @@ export class NaptEngine implements Engine {
     const conn = slot !== null ? slot.conn : null;
     const role = slot !== null ? slot.role : -1;
     const key = invariantHash(p.proto, p.ipId, p.inv1, p.inv2, p.inv3);
-    const partner = this.findPartner(key, conn, role, frame.ifaceId, frame.ifindex, now);
+    const partner = this.findPartner(key, conn, role, frame.ifaceId, frame.ifindex);
     if (this.copySeen) return; // a bridged copy of a packet already seen (rule 0)
     let flags = 0;
     if (partner !== NONE) {
-      this.pair(frame, now, partner, conn, role, out);
+      this.pair(frame, partner, conn, role, out);
       flags = PAIRED;
     } else if (conn !== null) {
-      this.table.count(conn, role, frame.no, now, p.tcpFlags);
+      this.table.count(conn, role, frame.no, p.tcpFlags);
       flags = COUNTED;
     }
-    this.record(key, now, frame, p, bitsOf(flags, p.dirHint, partner === NONE ? role : -1), partner === NONE ? conn : null);
+    this.record(key, frame, p, bitsOf(flags, p.dirHint, partner === NONE ? role : -1), partner === NONE ? conn : null);
   }
 
   /** Remembers packet `p` of `frame` as a sighting (for its copy on the other side). */
-  private record(key: number, now: number, frame: AnalysisFrame, p: Packet, bits: number, conn: NatConn | null): void {
+  private record(key: number, frame: AnalysisFrame, p: Packet, bits: number, conn: NatConn | null): void {
     const w = this.window;
     if (w.size >= w.maxCount) this.table.overflow.hit('recent', 'nat sightings', w.maxCount, 'evicted', frame.no, 'packets within the pairing window', null);
-    const s = w.add(key, now);
+    const s = w.add(key, this.nowMs);
     const r = w.rec;
     const b = s << 4;
     r[b + F_IFACE_ID] = frame.ifaceId; r[b + F_IFINDEX] = frame.ifindex; r[b + F_TTL] = p.ttl; r[b + F_PROTO] = p.proto;
@@ -154,8 +161,9 @@ export class NaptEngine implements Engine {
    * The best earlier sighting of the packet being stepped on the other side of a forwarding
    * hop (rule 5), or NONE. Sets `copySeen` instead when the packet is a bridged copy of one.
    */
-  private findPartner(key: number, conn: NatConn | null, role: number, ifaceId: number, ifindex: number, now: number): number {
+  private findPartner(key: number, conn: NatConn | null, role: number, ifaceId: number, ifindex: number): number {
     const p = this.packet;
+    const now = this.nowMs;
     const w = this.window;
     const r = w.rec;
     const src = p.src | 0, dst = p.dst | 0;
@@ -194,7 +202,8 @@ export class NaptEngine implements Engine {
     return best;
   }
 
-  private pair(frame: AnalysisFrame, now: number, partner: number, conn: NatConn | null, role: number, out: Change[]): void {
+  private pair(frame: AnalysisFrame, partner: number, conn: NatConn | null, role: number, out: Change[]): void {
+    const now = this.nowMs;
     const p = this.packet;
     const w = this.window;
     const r = w.rec;
@@ -205,7 +214,7 @@ export class NaptEngine implements Engine {
     const pSrc = r[b + F_SRC] >>> 0, pDst = r[b + F_DST] >>> 0, pSport = r[b + F_SPORT], pDport = r[b + F_DPORT];
     if (pSrc === p.src && pDst === p.dst && pSport === p.sport && pDport === p.dport) {
       // Forwarded without translation: the same packet twice, counted once if it belongs to a connection.
-      if (conn !== null && !partnerCounted) this.table.count(conn, role, frame.no, now, p.tcpFlags);
+      if (conn !== null && !partnerCounted) this.table.count(conn, role, frame.no, p.tcpFlags);
       return;
     }
     const thisPre = p.ttl > r[b + F_TTL];
@@ -217,7 +226,7 @@ export class NaptEngine implements Engine {
     const partnerIn = conn === null ? -1 : partnerConn === conn ? partnerRole
       : pConn === null ? this.table.roleIn(conn, p.proto, pSrc, pDst, pSport, pDport) : -1;
     if (conn !== null && (role ^ 1) === partnerIn && isPre(role) === thisPre) {
-      if (!partnerCounted) this.table.count(conn, role, frame.no, now, p.tcpFlags);
+      if (!partnerCounted) this.table.count(conn, role, frame.no, p.tcpFlags);
       else {
         conn.lastFrame = frame.no;
         conn.lastMs = now;
@@ -247,7 +256,7 @@ export class NaptEngine implements Engine {
     c.lastFrame = frame.no;
     c.lastMs = now;
     this.table.add(c);
-    this.table.count(c, dir === DIR_ORIGINAL ? ORIG_PRE : REPLY_PRE, frame.no, now, p.tcpFlags);
+    this.table.count(c, dir === DIR_ORIGINAL ? ORIG_PRE : REPLY_PRE, frame.no, p.tcpFlags);
     const proto = c.protoName();
     const original = c.original();
     const reply = c.reply();
@@ -261,7 +270,7 @@ export class NaptEngine implements Engine {
     }
   }
 
-  private icmpError(frame: AnalysisFrame, now: number, ip: Ipv4Layer, icmp: IcmpLayer, out: Change[]): void {
+  private icmpError(frame: AnalysisFrame, ip: Ipv4Layer, icmp: IcmpLayer, out: Change[]): void {
     const quoted = icmp.quoted;
     if (quoted.count < 2) return;
     const qip = quoted.items[0];
@@ -271,7 +280,7 @@ export class NaptEngine implements Engine {
     const slot = this.table.lookup(p);
     if (slot === null) return;
     const conn = slot.conn;
-    this.window.expire(now - WINDOW_MS);
+    this.window.expire(this.nowMs - WINDOW_MS);
     const inv1 = (icmp.type << 8) | icmp.code;
     const key = invariantHash(ICMP_ERROR_KEY, ip.id, inv1, qip.id, qip.protocol);
     const w = this.window;
@@ -291,7 +300,7 @@ export class NaptEngine implements Engine {
       quoted: isOriginal(slot.role) ? 'original' : 'reply', translated: !isPre(slot.role), iface: frame.iface,
     });
     p.setError(ip, inv1, qip);
-    this.record(key, now, frame, p, bitsOf(ERROR, DIR_UNKNOWN, slot.role), conn);
+    this.record(key, frame, p, bitsOf(ERROR, DIR_UNKNOWN, slot.role), conn);
   }
 
   /** The name a side is reported by: a bridge port's bridge when the topology knows it. */

@@ -19,16 +19,22 @@ function conn(sport: number, mapped: number): NatConn {
   return c;
 }
 
+/** NatTable.count at capture time `ms`, as the engine stamps it (NatTable.nowMs). */
+function countAt(table: NatTable, c: NatConn, role: number, no: number, ms: number): void {
+  table.nowMs = ms;
+  table.count(c, role, no, 0);
+}
+
 describe('NatTable', () => {
   it('reports retired connections exactly as it reported them live, in the order found', () => {
     const table = new NatTable();
     const a = conn(40000, 40000);
     const b = conn(40001, 50001);
     table.add(a);
-    table.count(a, ORIG_PRE, 2, 1000, 0);
-    table.count(a, REPLY_PRE, 3, 1001, 0);
+    countAt(table, a, ORIG_PRE, 2, 1000);
+    countAt(table, a, REPLY_PRE, 3, 1001);
     table.add(b);
-    table.count(b, ORIG_PRE, 4, 1002, 0);
+    countAt(table, b, ORIG_PRE, 4, 1002);
     const live = table.report();
     table.retire(a);
     expect(table.activeCount).toBe(1);
@@ -43,8 +49,8 @@ describe('NatTable', () => {
     const table = new NatTable();
     const a = conn(40000, 40000);
     table.add(a);
-    table.count(a, ORIG_PRE, 2, 1000, 0);
-    table.count(a, ORIG_PRE, 3, 1001, 0);
+    countAt(table, a, ORIG_PRE, 2, 1000);
+    countAt(table, a, ORIG_PRE, 3, 1001);
     table.retire(a);
     const { table: copy, map } = table.copy();
     const aCopy = map(a); // as the engine's clone does, for the connections its sightings refer to
