@@ -16,7 +16,7 @@ import { MutableFilterFrame, safeText, type FrameFilter, type JsonValue } from '
 import { containerNames } from '../topology/container-names.js';
 import { loadTopology, runAnalysis } from '../api/analysis-run.js';
 import { compileFilterOption, frameMatches } from './filter-option.js';
-import { noFileUsable, readExitStatus, reportReadIssues } from './read-issues.js';
+import { noFileUsable, readExitStatus, reportReadIssues, reportLateFrames } from './read-issues.js';
 import { reportForOutput } from '../api/report.js';
 import type { Topology } from '../topology/model.js';
 import { ChangeSpill, FrameNumberSet } from './change-spill.js';
@@ -124,9 +124,7 @@ function analyzeInto(files: string[], options: AnalyzeCommandOptions, out: LineW
   if (exporter !== null) err.line(safeText(`dockshark: wrote ${exporter.frames} of ${run.pipeline.frames} frames to ${exporter.path}`));
   else if (filter !== null && !options.json && !ndjson) err.line(`dockshark: ${matched.size} of ${run.pipeline.frames} frames match the filter; the tables come from every frame.`);
   reportReadIssues(files, run.readIssues, err);
-  if (run.lateFrames > 0) {
-    err.line(`dockshark: ${run.lateFrames} frames arrived later than the reordering window (${run.lateWindow}) allowed and were analysed out of time order.`);
-  }
+  reportLateFrames(run, err);
   err.flush();
   return readExitStatus(run.readIssues);
 }

@@ -30,6 +30,13 @@ export function readIssueLine(files: readonly string[], issue: ReadIssue): strin
   return `${name}: at byte ${issue.offset} ${frame} (${issue.blockType}): ${issue.message} Rule: ${issue.rule}.`;
 }
 
+/** Frames the reorder window could not put in place (AnalysisRun.lateFrames): one warning line, when there are any. */
+export function reportLateFrames(run: { readonly lateFrames: number; readonly lateWindow: string }, err: LineWriter): void {
+  if (run.lateFrames === 0) return;
+  const frames = run.lateFrames === 1 ? '1 frame' : `${run.lateFrames} frames`;
+  err.line(`dockshark: ${frames} arrived later than the reordering window (${run.lateWindow}) allowed and ${run.lateFrames === 1 ? 'was' : 'were'} analysed out of time order.`);
+}
+
 /** 2 when some file could not be used at all, else 0. */
 export function readExitStatus(issues: readonly ReadIssue[]): number {
   return hasUnusableFile(issues) ? EXIT_UNUSABLE_INPUT : 0;

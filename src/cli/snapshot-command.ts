@@ -7,7 +7,7 @@ import { basename, resolve } from 'node:path';
 import { safeText, type JsonValue } from '../decode/index.js';
 import { buildSnapshot, snapshotText, type SnapshotOptions } from '../verify/compare/snapshot.js';
 import { hasUnusableFile } from '../capture/types.js';
-import { reportReadIssues } from './read-issues.js';
+import { reportReadIssues, reportLateFrames } from './read-issues.js';
 import { terminalSafeJsonText } from './format-frame.js';
 import type { LineWriter } from './output.js';
 import { analyseForSnapshot, dockSharkVersion, type SnapshotAnalysis } from './snapshot-run.js';
@@ -38,9 +38,7 @@ export function analyseOrExplain(files: string[], options: SnapshotOptions, topo
     return null;
   }
   reportReadIssues(files, a.analysis.readIssues, err);
-  if (a.analysis.lateFrames > 0) {
-    err.line(`dockshark: ${a.analysis.lateFrames} frames arrived later than the reordering window (${a.analysis.lateWindow}) allowed and were analysed out of time order.`);
-  }
+  reportLateFrames(a.analysis, err);
   err.flush();
   return hasUnusableFile(a.analysis.readIssues) ? null : a;
 }
