@@ -10,7 +10,7 @@
 // interfaces of one file (dumpcap's per-interface buffers) or of `-i any`, frames arrive
 // up to 225 ms and 33 frames late in captures/. A file of one interface is written from
 // one kernel ring, so only CPUs stamping frames in parallel put it out of order: at most
-// 2 frames and 0.06 ms late in captures/ and in the corpus. Such a source is held to
+// 2 frames late in captures/ and in the corpus (0.06 ms in captures/). Such a source is held to
 // `oneInterfaceMaxFrames` (1,000 times that), which also keeps the held bytes within the
 // CPU's L2 cache: the full 16,384 frames of a 100 k frames/s capture span 3.4 MB, and
 // holding them made `analyze` about a tenth slower.
