@@ -1,4 +1,5 @@
 // TimeOrderedSource puts frames of -i any / multi-interface files back in time order.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openCaptures } from '../../src/capture/open.js';
 import { TimeOrderedSource } from '../../src/capture/reorder.js';
@@ -92,6 +93,38 @@ describe('TimeOrderedSource', () => {
     expect(ordered.heldAtMost).toBe(4);
     expect(drain(ordered).map((f) => f.no)).toEqual([5, 2, 3, 4, 6]);
     expect(ordered.lateFrames).toBe(0);
+  });
+
+  it('puts every frame late by fewer frames than the window holds in place, and counts the others', () => {
+    // Timestamps within one second (the frame cap is what binds), each frame up to `jitter`
+    // places of 1 us early; the window is the one the interface kind gets.
+    const kinds = [[IFACE], [{ ...IFACE, linkType: 276 }], [IFACE, { ...IFACE, id: 1, localId: 1 }]];
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 24 }), fc.integer({ min: 1, max: 48 }), fc.constantFrom(0, 1, 2), fc.integer({ min: 0, max: 30 }),
+      fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 200 }),
+      (oneCap, cap, kind, jitter, draws) => {
+        const times: [number, number][] = draws.map((d, i) => [1, 1000 * (i + 40 - Math.floor(d * (jitter + 1)))]);
+        const source = new TimeOrderedSource(fakeSource(times, kinds[kind]), { maxFrames: cap, oneInterfaceMaxFrames: oneCap });
+        const held = source.heldAtMost;
+        expect(held).toBe(kind === 0 ? Math.min(oneCap, cap) : cap);
+        const frames = drain(source);
+        const out = frames.map((f) => f.no);
+        // Each frame once, with its own bytes (fakeSource writes the frame's number into its reused buffer).
+        expect([...out].sort((a, b) => a - b)).toEqual(times.map((_, i) => i + 1));
+        expect(frames.every((f) => f.first === (f.no & 0xff))).toBe(true);
+        const ns = (no: number) => times[no - 1][1];
+        let descents = 0;
+        for (let k = 1; k < out.length; k++) if (ns(out[k]) < ns(out[k - 1])) descents++;
+        expect(source.lateFrames).toBe(descents);
+        // In place when no frame comes after `held` or more frames stamped later than it.
+        const lateBy = times.map((t, i) => times.slice(0, i).filter((u) => u[1] > t[1]).length);
+        if (lateBy.every((n) => n < held)) {
+          const sorted = times.map((_, i) => i + 1).sort((a, b) => ns(a) - ns(b) || a - b);
+          expect(out).toEqual(sorted);
+          expect(source.lateFrames).toBe(0);
+        }
+      },
+    ), { numRuns: 300 });
   });
 
   it('copies every byte of frames of any length at any offset, from buffers at any offset', () => {
