@@ -8,7 +8,7 @@ import { loadTopology } from '../api/analysis-run.js';
 import { collect, count, port, seconds, TOPOLOGY_HELP } from './arg-parsers.js';
 import { runAnalyze } from './analyze-command.js';
 import { DEFAULT_VXLAN_PORT } from './decode-command.js';
-import { EXIT_UNUSABLE_INPUT, readExitStatus, reportReadIssues } from './read-issues.js';
+import { EXIT_UNUSABLE_INPUT, readExitStatus, reportLateFrames, reportReadIssues } from './read-issues.js';
 import { safeText } from '../decode/index.js';
 import { DEFAULT_RING_BYTES } from '../capture/live.js';
 import { bufferKiB, positive, ring } from './live-args.js';
@@ -86,9 +86,10 @@ export function runOpen(files: string[], options: OpenCommandOptions, out: LineW
   const sessionOptions = {
     topology: loadTopology(options.topology), vxlanPorts: [DEFAULT_VXLAN_PORT, ...options.vxlanPorts], ageingSeconds: options.ageingSeconds,
   };
-  loadUi(stdin, (startTui) => startTui(files, sessionOptions, stdin, (issues, error) => {
+  loadUi(stdin, (startTui) => startTui(files, sessionOptions, stdin, (issues, error, session) => {
     if (stdin !== process.stdin) stdin.destroy();
     reportReadIssues(files, issues, err);
+    reportLateFrames(session.index, err); // of the frames indexed before quitting
     if (readExitStatus(issues) !== 0) process.exitCode = readExitStatus(issues);
     if (error) {
       err.line(`dockshark: ${safeText(String(error))}`);

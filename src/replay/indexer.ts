@@ -128,6 +128,11 @@ export class ReplayIndex {
     return this.reorder?.lateFrames ?? 0;
   }
 
+  /** That window, for the message about them (TimeOrderedSource.windowText; empty when following a file). */
+  get lateWindow(): string {
+    return this.reorder?.windowText ?? '';
+  }
+
   /** True while the file is followed (more frames may come). */
   get following(): boolean {
     return this.followed !== null && this.followed.following && !this.followed.ended;

@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { concatBytes, encodePcapHeader, encodePcapRecord } from '../../src/capture/pcap-writer.js';
-import { arp, eth, sll2 } from '../helpers/build.js';
+import { lateFrameCapture } from '../helpers/late-capture.js';
 import { capturesDir } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
 
@@ -53,15 +52,11 @@ describe('dockshark analyze', () => {
   });
 
   it('says how many frames came later than the reordering window, which is shallower for a file of one interface', () => {
-    // 2,100 ARP requests 100 us apart, then one stamped before all of them: 2,100 frames late.
-    const request = (n: number) => arp(1, '02:42:ac:11:00:02', '172.17.0.2', '00:00:00:00:00:00', `172.17.${n >> 8}.${n & 0xff}`);
-    const stamps = [...Array.from({ length: 2100 }, (_, n) => 100_000 * (n + 1)), 0];
-    const file = (linkType: number, frame: (n: number) => Uint8Array) => concatBytes([encodePcapHeader({ linkType }),
-      ...stamps.map((tsNsec, n) => encodePcapRecord({ tsSec: 1_700_000_000, tsNsec, bytes: frame(n) }))]);
+    // The last frame is 2,100 frames late (see lateFrameCapture).
     const dir = mkdtempSync(join(tmpdir(), 'dockshark-late-'));
     try {
-      writeFileSync(join(dir, 'eth.pcap'), file(1, (n) => eth('ff:ff:ff:ff:ff:ff', '02:42:ac:11:00:02', 0x0806, request(n))));
-      writeFileSync(join(dir, 'any.pcap'), file(276, (n) => sll2(0x0806, 7, 1, '02:42:ac:11:00:02', request(n))));
+      writeFileSync(join(dir, 'eth.pcap'), lateFrameCapture(1));
+      writeFileSync(join(dir, 'any.pcap'), lateFrameCapture(276));
       const one = runCli(['analyze', join(dir, 'eth.pcap')]);
       expect(one.code).toBe(0);
       expect(one.stderr).toBe('dockshark: 1 frame arrived later than the reordering window (1 s / 2,048 frames) allowed and was analysed out of time order.\n');

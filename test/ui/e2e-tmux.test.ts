@@ -6,7 +6,8 @@
 // line left over from an earlier paint, none shifted). Skipped, with the reason printed,
 // without tmux.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { createElement } from 'react';
@@ -14,6 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { App } from '../../src/ui/App.js';
 import { layoutFor } from '../../src/ui/selectors/layout.js';
 import { isTranslated, parseConntrack, type ConntrackEntry } from '../helpers/conntrack.js';
+import { lateFrameCapture } from '../helpers/late-capture.js';
 import { capturesDir, cliPath, repoRoot } from '../helpers/paths.js';
 import { plain, session } from './helpers.js';
 
@@ -99,6 +101,22 @@ describe.skipIf(!hasTmux || !existsSync(cliPath))('dockshark in a terminal (tmux
     tmux('send-keys', '-t', name, 'q');
     await waitFor(name, (t) => t.includes('dockshark-exited-0'), 'the process to exit', 15_000);
   }, 90_000);
+
+  it('says on quitting how many frames came later than the reordering window, as analyze does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dockshark-late-'));
+    try {
+      const capture = join(dir, 'late.pcap');
+      writeFileSync(capture, lateFrameCapture(1));
+      const name = startCli(capture, 120, 40);
+      await waitFor(name, (t) => t.includes('step 1/2101'), 'the first screen');
+      tmux('send-keys', '-t', name, 'q');
+      await waitFor(name, (t) => t.includes('dockshark-exited-0'), 'the process to exit', 15_000);
+      const after = tmux('capture-pane', '-p', '-J', '-t', name); // -J: the line is wider than the terminal
+      expect(after).toContain('dockshark: 1 frame arrived later than the reordering window (1 s / 2,048 frames) allowed and was analysed out of time order.');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('draws each paint whole: after steps and resizes the terminal shows exactly the frame the App renders', async () => {
     const capture = join(scenario, 'napt-collide-multi.pcapng');
