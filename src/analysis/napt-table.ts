@@ -22,7 +22,7 @@ export class NatTable {
   private readonly index = new TupleIndex<NatConn>();
   private timers = new ExpiryQueue();
   overflow = new OverflowLog();
-  /** Capture time (ms) of the packet being stepped: what count() stamps (set by the engine; see NaptEngine.nowMs). */
+  /** Capture time (ms) of the packet being stepped, set by NaptEngine.step: what count() stamps, and what the engine's helpers read. */
   nowMs = 0;
 
   constructor(private readonly limits: AnalysisLimits = DEFAULT_LIMITS) {

@@ -81,11 +81,6 @@ export class NaptEngine implements Engine {
   candidatesExamined = 0;
   /** Set by findPartner: the packet being stepped is a copy of one already seen. */
   private copySeen = false;
-  /**
-   * Capture time of the packet being stepped, in ms (also NatTable.nowMs). A field, not an
-   * argument: a double passed to a call V8 does not inline is boxed, an allocation per call.
-   */
-  private nowMs = 0;
 
   constructor(readonly options: EngineOptions) {
     const limits = options.limits ?? DEFAULT_LIMITS;
@@ -115,7 +110,8 @@ export class NaptEngine implements Engine {
     const l4 = items[i + 1];
     const l4Kind = list.kinds[i + 1] as LayerKind;
     const now = frame.tsSec * SECOND + frame.tsNsec / 1e6;
-    this.nowMs = now;
+    // The packet's time goes to findPartner, pair, record and NatTable.count as a field, not an
+    // argument: a double passed to a call V8 does not inline is boxed, an allocation per call.
     this.table.nowMs = now;
     if (l4Kind === LayerKind.Icmp && isIcmpError((l4 as IcmpLayer).type)) {
       if (ip.protocol === ICMP) this.icmpError(frame, ip, l4 as IcmpLayer, out);
@@ -146,7 +142,7 @@ export class NaptEngine implements Engine {
   private record(key: number, frame: AnalysisFrame, p: Packet, bits: number, conn: NatConn | null): void {
     const w = this.window;
     if (w.size >= w.maxCount) this.table.overflow.hit('recent', 'nat sightings', w.maxCount, 'evicted', frame.no, 'packets within the pairing window', null);
-    const s = w.add(key, this.nowMs);
+    const s = w.add(key, this.table.nowMs);
     const r = w.rec;
     const b = s << 4;
     r[b + F_IFACE_ID] = frame.ifaceId; r[b + F_IFINDEX] = frame.ifindex; r[b + F_TTL] = p.ttl; r[b + F_PROTO] = p.proto;
@@ -163,7 +159,7 @@ export class NaptEngine implements Engine {
    */
   private findPartner(key: number, conn: NatConn | null, role: number, ifaceId: number, ifindex: number): number {
     const p = this.packet;
-    const now = this.nowMs;
+    const now = this.table.nowMs;
     const w = this.window;
     const r = w.rec;
     const src = p.src | 0, dst = p.dst | 0;
@@ -203,7 +199,7 @@ export class NaptEngine implements Engine {
   }
 
   private pair(frame: AnalysisFrame, partner: number, conn: NatConn | null, role: number, out: Change[]): void {
-    const now = this.nowMs;
+    const now = this.table.nowMs;
     const p = this.packet;
     const w = this.window;
     const r = w.rec;
@@ -280,7 +276,7 @@ export class NaptEngine implements Engine {
     const slot = this.table.lookup(p);
     if (slot === null) return;
     const conn = slot.conn;
-    this.window.expire(this.nowMs - WINDOW_MS);
+    this.window.expire(this.table.nowMs - WINDOW_MS);
     const inv1 = (icmp.type << 8) | icmp.code;
     const key = invariantHash(ICMP_ERROR_KEY, ip.id, inv1, qip.id, qip.protocol);
     const w = this.window;

@@ -42,7 +42,7 @@ const LINKTYPE_LINUX_SLL = 113;
 const LINKTYPE_LINUX_SLL2 = 276;
 
 /** True when frames can only be a little out of order: one capture interface, not `-i any`. */
-export function fromOneRing(interfaces: readonly { readonly linkType: number }[]): boolean {
+function fromOneRing(interfaces: readonly { readonly linkType: number }[]): boolean {
   return interfaces.length === 1 && interfaces[0].linkType !== LINKTYPE_LINUX_SLL && interfaces[0].linkType !== LINKTYPE_LINUX_SLL2;
 }
 
