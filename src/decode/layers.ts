@@ -47,8 +47,11 @@ export class LayerList {
   /** `kind` must be the layer's own (kindOf(layer), the default). */
   push(layer: Layer, kind: LayerKind = kindOf(layer)): void {
     const n = this.count;
-    if (n < this.items.length) this.items[n] = layer;
-    else this.items.push(layer);
+    // Pools hand out the same record for the same place in frames of one shape, so the slot
+    // usually holds it already: comparing first skips V8's write barrier on the store.
+    if (n < this.items.length) {
+      if (this.items[n] !== layer) this.items[n] = layer;
+    } else this.items.push(layer);
     if (n === this.kinds.length) this.growKinds();
     this.kinds[n] = kind;
     this.has |= 1 << kind;
