@@ -111,8 +111,3 @@ export function findVxlan(list: LayerList, from: number): number {
 }
 
 export const BROADCAST = 0xffffffffffff;
-
-/** Group (broadcast/multicast) bit of the first octet. */
-export function isGroup(mac: number): boolean {
-  return (Math.floor(mac / 0x10000000000) & 1) === 1;
-}

@@ -2,8 +2,8 @@
 // entered: learn the source on the ingress port (or mark it local), age entries, and
 // forward, flood or deliver to the host. Changes are made here; strings only for them.
 
-import { formatMac, type JsonValue } from '../decode/index.js';
-import { BROADCAST, type Observation, isGroup } from './fdb-frame.js';
+import { formatMac, isGroupMac, type JsonValue } from '../decode/index.js';
+import { BROADCAST, type Observation } from './fdb-frame.js';
 import type { Iface, Interfaces } from './fdb-ifaces.js';
 import { AgeingList, type Bridge, Entry } from './fdb-table.js';
 import { OverflowLog } from './limits.js';
@@ -136,7 +136,7 @@ export class Learner {
       return;
     }
     if (dst === BROADCAST) c.floodBroadcast++;
-    else if (isGroup(dst)) c.floodMulticast++;
+    else if (isGroupMac(dst)) c.floodMulticast++;
     else {
       const e = bridge.table(obs.vlan).get(dst);
       if (e === undefined) {

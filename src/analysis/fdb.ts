@@ -41,8 +41,8 @@
 // frames are made by `finish()` at the end of input (report() accounts for them on a copy).
 
 import { WINDOW_NS } from './copies.js';
-import type { JsonValue } from '../decode/index.js';
-import { Observation, findVxlan, isGroup, readLink, withSignature } from './fdb-frame.js';
+import { isGroupMac, type JsonValue } from '../decode/index.js';
+import { Observation, findVxlan, readLink, withSignature } from './fdb-frame.js';
 import { Iface, Interfaces, ROLE_BRIDGE, ROLE_PORT, ROLE_UNKNOWN } from './fdb-ifaces.js';
 import { Learner } from './fdb-learn.js';
 import { DONE, GROUP_LIMIT, GroupRing, HeldQueue, PENDING_BRIDGE, PENDING_PORT, PENDING_UNKNOWN, type Rec } from './fdb-pending.js';
@@ -88,7 +88,7 @@ export class FdbEngine implements Engine {
     const obs = this.obs;
     if (!readLink(frame.layers, 0, obs)) return;
     if (this.ifs.vteps.length > 0 && this.tunnel(frame, obs.next, out)) return;
-    if (obs.src === 0 || isGroup(obs.src)) return; // the kernel drops frames with an invalid source
+    if (obs.src === 0 || isGroupMac(obs.src)) return; // the kernel drops frames with an invalid source
     const iface = this.ifs.lookup(Interfaces.keyOf(frame.ifaceId, frame.ifindex, obs.sll), frame.iface, frame.ifindex);
     if (iface === this.ifs.overflowIface) {
       this.learner.overflow.hit('interfaces', null, this.ifs.maxInterfaces, 'refused', frame.no, 'interfaces (SLL2 ifindexes)', out);
@@ -351,7 +351,7 @@ export class FdbEngine implements Engine {
     if (!t.received || t.vtep.iface.captured || frame.copy.isCopy) return true;
     const { iface, bridge } = t.vtep;
     const inner = this.inner;
-    if (!readLink(list, v + 1, inner) || inner.src === 0 || isGroup(inner.src)) return true;
+    if (!readLink(list, v + 1, inner) || inner.src === 0 || isGroupMac(inner.src)) return true;
     const r = this.group.bySignature(withSignature(list, inner));
     if (r !== null) this.tie(r, iface, out);
     else {

@@ -17,30 +17,28 @@ export function readMac(dv: DataView, offset: number): MacNumber {
   return dv.getUint16(offset) * 0x100000000 + dv.getUint32(offset + 2);
 }
 
-// A capture holds few distinct addresses and prints them over and over: remember the
-// text of recent ones (bounded: the cache is dropped when it fills).
-const CACHE_LIMIT = 4096;
-const macTexts = new Map<number, string>();
-const ipv4Texts = new Map<number, string>();
+// A capture holds few distinct addresses and prints them over and over: remember the text
+// of recent ones in direct-mapped caches (a slot per hash; a new address takes its slot).
+// Not JS Maps: a MAC or an IPv4 address above 2^30 is a heap number, which a Map hashes in
+// V8's runtime on every lookup. Empty slots hold NaN, equal to no address.
+const CACHE_SLOTS = 4096;
+const CACHE_MASK = CACHE_SLOTS - 1;
+const macKeys = new Float64Array(CACHE_SLOTS).fill(NaN);
+const macTexts: string[] = new Array<string>(CACHE_SLOTS).fill('');
+const ipv4Keys = new Float64Array(CACHE_SLOTS).fill(NaN);
+const ipv4Texts: string[] = new Array<string>(CACHE_SLOTS).fill('');
 
 /** Lower-case, colon-separated, as tshark and `ip link` print it. */
 export function formatMac(mac: MacNumber): string {
-  let text = macTexts.get(mac);
-  if (text === undefined) {
-    if (macTexts.size >= CACHE_LIMIT) macTexts.clear();
-    text = macText(mac);
-    macTexts.set(mac, text);
-  }
-  return text;
-}
-
-function macText(mac: MacNumber): string {
   const hi = Math.floor(mac / 0x1000000);
-  const lo = mac % 0x1000000;
-  return (
-    HEX2[(hi >>> 16) & 0xff] + ':' + HEX2[(hi >>> 8) & 0xff] + ':' + HEX2[hi & 0xff] + ':' +
-    HEX2[(lo >>> 16) & 0xff] + ':' + HEX2[(lo >>> 8) & 0xff] + ':' + HEX2[lo & 0xff]
-  );
+  const lo = mac - hi * 0x1000000;
+  const slot = (Math.imul(hi ^ Math.imul(lo, 0x9e3779b1), 0x85ebca6b) >>> 20) & CACHE_MASK;
+  if (macKeys[slot] === mac) return macTexts[slot];
+  const text = HEX2[(hi >>> 16) & 0xff] + ':' + HEX2[(hi >>> 8) & 0xff] + ':' + HEX2[hi & 0xff] + ':' +
+    HEX2[(lo >>> 16) & 0xff] + ':' + HEX2[(lo >>> 8) & 0xff] + ':' + HEX2[lo & 0xff];
+  macKeys[slot] = mac;
+  macTexts[slot] = text;
+  return text;
 }
 
 export function parseMac(text: string): MacNumber | null {
@@ -53,21 +51,19 @@ export function parseMac(text: string): MacNumber | null {
 
 /** Group bit: set on broadcast and multicast MACs. */
 export function isGroupMac(mac: MacNumber): boolean {
-  return Math.floor(mac / 0x10000000000) % 2 === 1;
+  // `& 1` truncates the quotient (below 256 for a MAC) as Math.floor would, without the call.
+  return ((mac / 0x10000000000) & 1) === 1;
 }
 
+/** Dotted decimal; `addr` as a u32 or its int32 form (`addr | 0`). */
 export function formatIpv4(addr: number): string {
-  let text = ipv4Texts.get(addr);
-  if (text === undefined) {
-    if (ipv4Texts.size >= CACHE_LIMIT) ipv4Texts.clear();
-    text = ipv4Text(addr);
-    ipv4Texts.set(addr, text);
-  }
+  const a = addr >>> 0;
+  const slot = (Math.imul(a, 0x9e3779b1) >>> 20) & CACHE_MASK;
+  if (ipv4Keys[slot] === a) return ipv4Texts[slot];
+  const text = DEC[a >>> 24] + '.' + DEC[(a >>> 16) & 0xff] + '.' + DEC[(a >>> 8) & 0xff] + '.' + DEC[a & 0xff];
+  ipv4Keys[slot] = a;
+  ipv4Texts[slot] = text;
   return text;
-}
-
-function ipv4Text(addr: number): string {
-  return DEC[addr >>> 24] + '.' + DEC[(addr >>> 16) & 0xff] + '.' + DEC[(addr >>> 8) & 0xff] + '.' + DEC[addr & 0xff];
 }
 
 export function parseIpv4(text: string): number | null {
