@@ -4,6 +4,7 @@
 
 import { formatIpv4, formatIpv6, parseIpv4, type Ipv4Layer, type Ipv6Layer } from '../decode/index.js';
 import type { Link, Topology } from '../topology/model.js';
+import { U48Map } from './u48-map.js';
 
 /** First id given to an IPv6 VTEP: IPv4 addresses are their own ids (0 .. 2^32-1). */
 const V6_BASE = 2 ** 32;
@@ -15,7 +16,8 @@ const V6_BASE = 2 ** 32;
 export class VtepAddresses {
   private v6Ids = new Map<string, number>();
   private v6Texts: string[] = [];
-  private texts = new Map<number, string>();
+  /** IPv4 id -> text. A U48Map: an address above 2^30 is hashed in V8's runtime by a JS Map. */
+  private texts = new U48Map<string>();
 
   /** The id of an IPv4 or IPv6 header's source (`dst` false) or destination address; -1 when not captured. */
   idOf(ip: Ipv4Layer | Ipv6Layer, dst: boolean): number {
@@ -50,7 +52,7 @@ export class VtepAddresses {
     const c = new VtepAddresses();
     c.v6Ids = new Map(this.v6Ids);
     c.v6Texts = [...this.v6Texts];
-    c.texts = new Map(this.texts);
+    for (const [id, text] of this.texts.entries()) c.texts.set(id, text);
     return c;
   }
 

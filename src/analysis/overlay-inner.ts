@@ -13,6 +13,7 @@
 import type { LayerList } from '../decode/index.js';
 import { MutableAnalysisFrame, type AnalysisFrame, type Change, type Engine } from './types.js';
 import type { VtepAddresses } from './overlay-context.js';
+import { U48Map } from './u48-map.js';
 
 /** Capture interface ids of the VTEP pseudo-ports start here (2^40: far above real ids, exact as a double). */
 export const INNER_IFACE_BASE = 2 ** 40;
@@ -32,7 +33,8 @@ function newInnerFrame(): MutableAnalysisFrame {
 export class InnerFeeder {
   private readonly frame = newInnerFrame();
   private readonly scratch: Change[] = [];
-  private readonly portNames = new Map<number, string>();
+  /** VTEP id -> port name. A U48Map: a JS Map hashes an address above 2^30 in V8's runtime. */
+  private readonly portNames = new U48Map<string>();
   /** The VTEP fed last and its name: a tunnel carries many frames in a row. */
   private lastVtep = -1;
   private lastName = '';
@@ -59,7 +61,7 @@ export class InnerFeeder {
     if (f.copy.firstIface !== name) f.copy.firstIface = name;
     const scratch = this.scratch;
     for (const engine of engines) {
-      if (scratch.length !== 0) scratch.length = 0;
+      while (scratch.length > 0) scratch.pop(); // not `length = 0`: that drops the backing store
       engine.step(f, scratch);
       for (const c of scratch) out.push({ ...c, vni });
     }

@@ -27,8 +27,11 @@ export interface Tunnel {
 export type LocalRule = 'topology' | 'direction' | 'most-tunnels' | 'lowest-address';
 
 export class TunnelTable {
-  /** vni * 65536 + port -> a -> b -> tunnel. */
-  private byKey = new Map<number, Map<number, Map<number, Tunnel>>>();
+  /**
+   * vni * 65536 + port -> a -> b -> tunnel. U48Maps: these keys pass 2^30, where a JS Map
+   * hashes each lookup's key in V8's runtime (interleaved tunnels miss `last` every frame).
+   */
+  private byKey = new U48Map<U48Map<U48Map<Tunnel>>>();
   all: Tunnel[] = [];
   /** Number of tunnels each VTEP is an end of. */
   private degree = new Map<number, number>();
@@ -57,9 +60,9 @@ export class TunnelTable {
     };
     const key = vni * 65536 + port;
     let byA = this.byKey.get(key);
-    if (!byA) this.byKey.set(key, (byA = new Map()));
+    if (!byA) this.byKey.set(key, (byA = new U48Map()));
     let byB = byA.get(t.a);
-    if (!byB) byA.set(t.a, (byB = new Map()));
+    if (!byB) byA.set(t.a, (byB = new U48Map()));
     byB.set(t.b, t);
     this.all.push(t);
     this.degree.set(t.a, (this.degree.get(t.a) ?? 0) + 1);
