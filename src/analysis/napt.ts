@@ -149,8 +149,10 @@ export class NaptEngine implements Engine {
     r[b + F_SRC] = p.src; r[b + F_DST] = p.dst; r[b + F_SPORT] = p.sport; r[b + F_DPORT] = p.dport; r[b + F_IPID] = p.ipId;
     r[b + F_INV1] = p.inv1; r[b + F_INV2] = p.inv2; r[b + F_INV3] = p.inv3; r[b + F_BITS] = bits;
     w.frameNo[s] = frame.no;
-    w.iface[s] = frame.iface;
-    w.conn[s] = conn;
+    // Pointers are stored only when they change (the slot's last sighting usually had the same
+    // interface, and no connection): each store of one runs V8's write barrier.
+    if (w.iface[s] !== frame.iface) w.iface[s] = frame.iface;
+    if (w.conn[s] !== conn) w.conn[s] = conn;
   }
 
   /**

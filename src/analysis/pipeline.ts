@@ -213,7 +213,8 @@ export class AnalysisPipeline {
     this.frames++;
     this.summaryOf(raw.iface, frame.iface).frames++;
     const out = slot.changes;
-    if (out.length !== 0) out.length = 0;
+    // Emptied by pop(): `length = 0` drops the backing store, and the next change's push allocates one.
+    while (out.length > 0) out.pop();
     // The decoder and the copy tracker evict while taking this frame: noted before its engines' changes.
     if (this.decoder.ctx.reassembler.evicted !== this.fragEvictedSeen || this.copies.evicted !== this.copiesEvictedSeen) this.noteEvictions(raw.no, out);
   }

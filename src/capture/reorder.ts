@@ -188,7 +188,8 @@ export class TimeOrderedSource implements FrameSource {
     const batch = this.releasedBatch;
     if (batch.length === 0) return;
     for (let i = 0; i < batch.length; i++) this.recycle(batch[i]);
-    batch.length = 0;
+    // Emptied by pop(): `length = 0` drops the backing store, and the next batch's pushes grow a new one.
+    while (batch.length > 0) batch.pop();
   }
 
   close(): void {

@@ -181,7 +181,7 @@ export class ReplayIndex {
   private record(raw: RawFrame): void {
     const events = this.pipeline.events;
     this.timeline.append(raw.no, raw.iface.fileIndex, raw.fileOffset, raw.tsSec, raw.tsNsec, raw.iface.id, events);
-    events.length = 0;
+    while (events.length > 0) events.pop(); // not `length = 0`: that drops the backing store
     if (this.timeline.length % this.checkpointEvery === 0) this.checkpoint();
   }
 
