@@ -68,8 +68,11 @@ function vtep(iface: Iface, bridge: Bridge, vni: number, port: number, local: nu
 }
 
 export class Interfaces {
-  /** Capture interface key (see keyOf) -> interface. */
-  readonly byKey = new Map<number, Iface>();
+  /**
+   * Capture interface key (see keyOf) -> interface. A U48Map: the overlay's VTEP pseudo-ports
+   * have keys beyond 2^40, which a JS Map hashes in V8's runtime on every lookup.
+   */
+  readonly byKey = new U48Map<Iface>();
   readonly byName = new Map<string, Iface>();
   /** Bridge id -> bridge. */
   readonly bridges = new Map<string, Bridge>();
@@ -284,7 +287,7 @@ export class Interfaces {
         }
       }
     }
-    for (const [k, i] of this.byKey) copy.byKey.set(k, iface(i));
+    for (const [k, i] of this.byKey.entries()) copy.byKey.set(k, iface(i));
     for (const [k, i] of this.byName) copy.byName.set(k, iface(i));
     for (const t of this.vteps) copy.vteps.push(vtep(iface(t.iface), bridges.get(t.bridge) as Bridge, t.vni, t.port, t.local));
     return { copy, iface, entry: (e) => entries.get(e) as Entry };

@@ -1,6 +1,7 @@
-// A hash map keyed by integers in [0, 2^48): MACs, IPv4 addresses. Such a key above 2^31 is a
-// heap number once it leaves a register, and a JS Map hashes heap numbers in V8's runtime on
-// every lookup; here the key is split into two 24-bit halves compared as int32s.
+// A hash map keyed by integers in (-2^48, 2^48): MACs, IPv4 addresses, interface keys. Such a
+// key beyond the 31 bits of a small integer is a heap number once it leaves a register, and a JS
+// Map hashes heap numbers in V8's runtime on every lookup; here the key is split into two 24-bit
+// halves compared as int32s (truncating division: a negative key has two non-positive halves).
 // Open addressing, linear probing, tombstones on delete; rebuilt when crowded.
 
 const HALF = 16777216; // 2^24

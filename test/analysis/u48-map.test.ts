@@ -1,5 +1,5 @@
 // U48Map (the FDB's, the overlay's and the ARP engine's tables) against a JS Map: any sequence of
-// sets, deletes and lookups on keys in [0, 2^48) leaves both with the same contents, across the
+// sets, deletes and lookups on keys in (-2^48, 2^48) leaves both with the same contents, across the
 // rebuilds that growth and tombstones cause.
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,9 @@ const key = fc.oneof(
   { arbitrary: fc.integer({ min: 0, max: 40 }), weight: 4 },
   fc.constantFrom(0, 2 ** 24 - 1, 2 ** 24, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, MAX_KEY),
   fc.integer({ min: 0, max: MAX_KEY }),
+  // Negative keys: the FDB engine's interface keys for frames without an SLL2 ifindex.
+  fc.constantFrom(-1, -2, -(2 ** 24), -(2 ** 24) - 1, -(2 ** 40) - 7, -MAX_KEY),
+  fc.integer({ min: -MAX_KEY, max: -1 }),
 );
 const op = fc.oneof(
   fc.record({ set: key, value: fc.integer() }),
