@@ -37,6 +37,8 @@ export const VXLAN_OVERHEAD = 50;
 /** Underlay MTU assumed when the topology does not give one. */
 export const DEFAULT_UNDERLAY_MTU = 1500;
 const DUPLICATE_WINDOW_NS = 10_000_000;
+/** Groups checked before a group's key is built (OverlayMtu.recentGroups). */
+const RECENT_GROUPS = 8;
 
 export type MtuProblem = 'outer-fragmented' | 'oversize' | 'inner-fragmented' | 'frag-needed';
 const PROBLEMS: readonly MtuProblem[] = ['outer-fragmented', 'oversize', 'inner-fragmented', 'frag-needed'];
@@ -52,6 +54,17 @@ export interface MtuGroup {
   firstFrame: number;
   lastFrame: number;
   /** The reason of the first occurrence. */
+  reason: string;
+}
+
+/** An 'overlay.mtu' change: the common fields, then the problem's own (see the top of this file), then reason. */
+interface MtuChange extends Change {
+  kind: 'overlay.mtu';
+  problem: MtuProblem;
+  vni: number | null;
+  src: string;
+  dst: string;
+  mtu: number | null;
   reason: string;
 }
 
@@ -79,8 +92,11 @@ export class OverlayMtu {
   private readonly outerReason = {
     src: '', dst: '', vni: -1, size: -1, fragments: -1, inner: 0, known: null as number | null, iface: null as string | null, text: '',
   };
-  /** The group added to last (its key is not rebuilt while occurrences repeat it). */
-  private lastGroup: MtuGroup | null = null;
+  /**
+   * The groups added to last, most recent first: their keys are not rebuilt while occurrences
+   * repeat them. Several, because a fragmented exchange alternates between its two directions.
+   */
+  private readonly recentGroups: MtuGroup[] = [];
 
   constructor(private readonly topo: OverlayTopology) {}
 
@@ -108,14 +124,18 @@ export class OverlayMtu {
         Object.assign(memo, { src: srcText, dst: dstText, vni, size, fragments: ip.fragmentCount, inner, known, iface: frame.iface });
       }
       const reason = memo.text;
-      this.add(frame, 'outer-fragmented', vni, srcText, dstText, mtu, reason,
-        { size, fragments: ip.fragmentCount }, out);
+      this.add(frame, {
+        frame: frame.no, kind: 'overlay.mtu', problem: 'outer-fragmented', vni, src: srcText, dst: dstText, mtu,
+        size, fragments: ip.fragmentCount, reason,
+      }, out);
     } else if (level === 1 && ip.totalLength > 576 && !ip.mf && ip.fragOffset === 0) {
       const mtu = this.topo.mtuOf(frame.iface);
       if (mtu !== null && ip.totalLength > mtu) {
         const reason = `The VXLAN packet ${srcText} → ${dstText} (VNI ${vni}) is ${ip.totalLength} bytes, more than the ${mtu}-byte ` +
           `MTU of ${frame.iface}: the capture saw it before segmentation (GSO), or the underlay will fragment or drop it.`;
-        this.add(frame, 'oversize', vni, srcText, dstText, mtu, reason, { size: ip.totalLength }, out);
+        this.add(frame, {
+          frame: frame.no, kind: 'overlay.mtu', problem: 'oversize', vni, src: srcText, dst: dstText, mtu, size: ip.totalLength, reason,
+        }, out);
       }
     }
     if (innerIp !== null && innerIp.reassembled && !innerIsCarrier) {
@@ -126,8 +146,10 @@ export class OverlayMtu {
       const reason = `The IPv4 packet ${isrc} → ${idst} (id ${hex16(innerIp.id)}) crossed VNI ${vni} from VTEP ${srcText} in ` +
         `${innerIp.fragmentCount} fragments: its sender or a router split it before encapsulation to fit a smaller MTU on ` +
         `its path, the overlay's or a path MTU learnt from ICMP${deviceText}.`;
-      this.add(frame, 'inner-fragmented', vni, isrc, idst, device?.mtu ?? null, reason,
-        { id: innerIp.id, fragments: innerIp.fragmentCount }, out);
+      this.add(frame, {
+        frame: frame.no, kind: 'overlay.mtu', problem: 'inner-fragmented', vni, src: isrc, dst: idst, mtu: device?.mtu ?? null,
+        id: innerIp.id, fragments: innerIp.fragmentCount, reason,
+      }, out);
     }
   }
 
@@ -155,8 +177,10 @@ export class OverlayMtu {
       : 'a packet with Don\'t Fragment set';
     const reason = `${fromText} told ${toText} that ${what} does not fit: fragmentation needed, next-hop MTU ${icmp.mtu}` +
       ` (${context.where}).`;
-    this.add(frame, 'frag-needed', context.vni, fromText, aboutText, icmp.mtu, reason,
-      { to: toText, size: q?.totalLength ?? null }, out);
+    this.add(frame, {
+      frame: frame.no, kind: 'overlay.mtu', problem: 'frag-needed', vni: context.vni, src: fromText, dst: aboutText, mtu: icmp.mtu,
+      to: toText, size: q?.totalLength ?? null, reason,
+    }, out);
   }
 
   /** Why a frag-needed seen outside a tunnel concerns the overlay, or null when it does not. */
@@ -218,21 +242,35 @@ export class OverlayMtu {
     return c;
   }
 
-  private add(frame: AnalysisFrame, problem: MtuProblem, vni: number | null, src: string, dst: string, mtu: number | null,
-    reason: string, extra: { [key: string]: JsonValue }, out: Change[]): void {
+  /**
+   * Counts an occurrence, groups it and emits its change. The callers write the change as one
+   * literal (frame, kind, problem, vni, src, dst, mtu, the problem's own fields, reason): an
+   * object spread here went through V8's generic property copy for every occurrence.
+   */
+  private add(frame: AnalysisFrame, change: MtuChange, out: Change[]): void {
+    const { problem, vni, src, dst, mtu, reason } = change;
     this.counts.set(problem, (this.counts.get(problem) ?? 0) + 1);
-    let g = this.lastGroup;
-    if (g === null || g.problem !== problem || g.vni !== vni || g.src !== src || g.dst !== dst || g.mtu !== mtu) {
+    const recent = this.recentGroups;
+    let g: MtuGroup | null = null;
+    for (let i = 0; i < recent.length; i++) {
+      const r = recent[i];
+      if (r.problem === problem && r.vni === vni && r.src === src && r.dst === dst && r.mtu === mtu) {
+        g = r;
+        break;
+      }
+    }
+    if (g === null) {
       const key = `${problem} ${vni} ${src} ${dst} ${mtu}`;
       g = this.groups.get(key) ?? null;
       if (g === null) {
         g = { problem, vni, src, dst, mtu, count: 0, firstFrame: frame.no, lastFrame: frame.no, reason };
         this.groups.set(key, g);
       }
-      this.lastGroup = g;
+      if (recent.length === RECENT_GROUPS) recent.pop();
+      recent.unshift(g);
     }
     g.count++;
     g.lastFrame = frame.no;
-    out.push({ frame: frame.no, kind: 'overlay.mtu', problem, vni, src, dst, mtu, ...extra, reason });
+    out.push(change);
   }
 }

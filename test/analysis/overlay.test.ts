@@ -398,6 +398,19 @@ describe('MTU trouble', () => {
     expect(h.events.filter((c) => c.kind === 'overlay.mtu').map((c) => c.frame)).toEqual([1, 3]);
     expect(h.report().mtu).toEqual([expect.objectContaining({ problem: 'frag-needed', count: 2, firstFrame: 1, lastFrame: 3 })]);
   });
+
+  it('groups occurrences that rotate among more groups than it keeps at hand, and writes each change in one field order', () => {
+    const h = new Harness();
+    const big = ipv4({ src: '10.0.1.2', dst: '10.0.1.3', protocol: 1, df: true }, icmpEcho(8, 1, 1, fill(1472)));
+    const senders = Array.from({ length: 11 }, (_, i) => `172.17.0.${10 + i}`);
+    // Round-robin over 11 senders, 3 rounds, 1 s apart (outside the duplicate window).
+    for (let k = 0; k < 33; k++) h.push(eth(UNDER1, UNDER2, 0x0800, fragNeeded(senders[k % 11], '172.17.0.2', 1450, big)), { tsSec: 10 + k });
+    const groups = h.report().mtu as Record<string, JsonValue>[];
+    expect(groups.map((g) => [g.src, g.count, g.firstFrame, g.lastFrame])).toEqual(senders.map((s, i) => [s, 3, i + 1, i + 23]));
+    const mtu = h.events.filter((c) => c.kind === 'overlay.mtu');
+    expect(mtu).toHaveLength(33);
+    for (const c of mtu) expect(Object.keys(c)).toEqual(['frame', 'kind', 'problem', 'vni', 'src', 'dst', 'mtu', 'to', 'size', 'reason']);
+  });
 });
 
 describe('determinism and clone', () => {
