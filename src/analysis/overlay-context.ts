@@ -16,7 +16,7 @@ const V6_BASE = 2 ** 32;
 export class VtepAddresses {
   private v6Ids = new Map<string, number>();
   private v6Texts: string[] = [];
-  /** IPv4 id -> text. A U48Map: an address above 2^30 is hashed in V8's runtime by a JS Map. */
+  /** IPv4 id -> text. A U48Map: an address above 2^31 is hashed in V8's runtime by a JS Map. */
   private texts = new U48Map<string>();
 
   /** The id of an IPv4 or IPv6 header's source (`dst` false) or destination address; -1 when not captured. */

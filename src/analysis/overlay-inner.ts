@@ -33,7 +33,7 @@ function newInnerFrame(): MutableAnalysisFrame {
 export class InnerFeeder {
   private readonly frame = newInnerFrame();
   private readonly scratch: Change[] = [];
-  /** VTEP id -> port name. A U48Map: a JS Map hashes an address above 2^30 in V8's runtime. */
+  /** VTEP id -> port name. A U48Map: a JS Map hashes an address above 2^31 in V8's runtime. */
   private readonly portNames = new U48Map<string>();
   /** The VTEP fed last and its name: a tunnel carries many frames in a row. */
   private lastVtep = -1;

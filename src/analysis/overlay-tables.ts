@@ -28,7 +28,7 @@ export type LocalRule = 'topology' | 'direction' | 'most-tunnels' | 'lowest-addr
 
 export class TunnelTable {
   /**
-   * vni * 65536 + port -> a -> b -> tunnel. U48Maps: these keys pass 2^30, where a JS Map
+   * vni * 65536 + port -> a -> b -> tunnel. U48Maps: these keys pass 2^31, where a JS Map
    * hashes each lookup's key in V8's runtime (interleaved tunnels miss `last` every frame).
    */
   private byKey = new U48Map<U48Map<U48Map<Tunnel>>>();

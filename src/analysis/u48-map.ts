@@ -1,7 +1,8 @@
 // A hash map keyed by integers in (-2^48, 2^48): MACs, IPv4 addresses, interface keys. Such a
-// key beyond the 31 bits of a small integer is a heap number once it leaves a register, and a JS
-// Map hashes heap numbers in V8's runtime on every lookup; here the key is split into two 24-bit
-// halves compared as int32s (truncating division: a negative key has two non-positive halves).
+// key outside the int32 range (V8's small integers, in Node's builds) is a heap number once it
+// leaves a register, and a JS Map hashes heap numbers in V8's runtime on every lookup; here the
+// key is split into two 24-bit halves compared as int32s (truncating division: a negative key
+// has two non-positive halves).
 // Open addressing, linear probing, tombstones on delete; rebuilt when crowded.
 
 const HALF = 16777216; // 2^24

@@ -19,7 +19,7 @@ export function readMac(dv: DataView, offset: number): MacNumber {
 
 // A capture holds few distinct addresses and prints them over and over: remember the text
 // of recent ones in direct-mapped caches (a slot per hash; a new address takes its slot).
-// Not JS Maps: a MAC or an IPv4 address above 2^30 is a heap number, which a Map hashes in
+// Not JS Maps: a MAC or an IPv4 address above 2^31 is a heap number, which a Map hashes in
 // V8's runtime on every lookup. Empty slots hold NaN, equal to no address.
 const CACHE_SLOTS = 4096;
 const CACHE_MASK = CACHE_SLOTS - 1;
