@@ -10,10 +10,12 @@
 // interfaces of one file (dumpcap's per-interface buffers) or of `-i any`, frames arrive
 // up to 225 ms and 33 frames late in captures/. A file of one interface is written from
 // one kernel ring, so only CPUs stamping frames in parallel put it out of order: at most
-// 2 frames late in captures/ and in the corpus (0.06 ms in captures/). Such a source is held to
-// `oneInterfaceMaxFrames` (1,000 times that), which also keeps the held bytes within the
-// CPU's L2 cache: the full 16,384 frames of a 100 k frames/s capture span 3.4 MB, and
-// holding them made `analyze` about a tenth slower.
+// 2 frames late in captures/ and in the corpus (0.06 ms in captures/); a frame can be late by
+// about as many frames as there are CPUs stamping at once. Such a source is held to
+// `oneInterfaceMaxFrames` (256: over a hundred times what was seen, and the CPUs of a large
+// host), which also keeps the held frames in the CPU's fastest caches until they are decoded:
+// 256 frames of the benchmark mix are 50 kB of bytes; 2,048 (the limit before) made `analyze`
+// 4 % slower, and the full 16,384 (3.4 MB) about a tenth slower still.
 //
 // This runs for every analysed frame, so nothing is allocated per frame in the steady
 // state: held frames are pooled objects in a ring (sorted by time). Their bytes stay in the
@@ -33,7 +35,7 @@ export interface ReorderOptions {
   maxFrames?: number;
   /**
    * Most frames held while the source has one capture interface that is not SLL or SLL2
-   * (default 2048; never more than maxFrames). See the top of this file.
+   * (default 256; never more than maxFrames). See the top of this file.
    */
   oneInterfaceMaxFrames?: number;
 }
@@ -131,7 +133,7 @@ export class TimeOrderedSource implements FrameSource {
   constructor(private readonly inner: FrameSource, options: ReorderOptions = {}) {
     this.windowSeconds = options.windowSeconds ?? 1;
     this.maxFrames = Math.max(1, options.maxFrames ?? 16384);
-    this.oneInterfaceMaxFrames = Math.min(this.maxFrames, Math.max(1, options.oneInterfaceMaxFrames ?? 2048));
+    this.oneInterfaceMaxFrames = Math.min(this.maxFrames, Math.max(1, options.oneInterfaceMaxFrames ?? 256));
     this.grow(16);
     inner.pinWindows?.(this.windows);
   }
@@ -225,7 +227,7 @@ export class TimeOrderedSource implements FrameSource {
     return fromOneRing(this.inner.interfaces) ? this.oneInterfaceMaxFrames : this.maxFrames;
   }
 
-  /** The window as the messages about late frames describe it, e.g. "1 s / 2,048 frames". */
+  /** The window as the messages about late frames describe it, e.g. "1 s / 256 frames". */
   get windowText(): string {
     // Thousands by hand: toLocaleString's first call loads ICU's number formats (15 ms).
     return `${this.windowSeconds} s / ${String(this.heldAtMost).replace(/\B(?=(\d{3})+$)/g, ',')} frames`;

@@ -80,9 +80,9 @@ describe('TimeOrderedSource', () => {
     }
     const two = new TimeOrderedSource(fakeSource(times, [IFACE, { ...IFACE, id: 1, localId: 1 }]), options);
     expect(drain(two).map((f) => f.no)).toEqual([1, 5, 2, 3, 4, 6]);
-    // Never more than maxFrames, and 2048 by default.
+    // Never more than maxFrames, and 256 by default.
     expect(new TimeOrderedSource(fakeSource(times), { maxFrames: 4, oneInterfaceMaxFrames: 9 }).heldAtMost).toBe(4);
-    expect(new TimeOrderedSource(fakeSource(times)).windowText).toBe('1 s / 2,048 frames');
+    expect(new TimeOrderedSource(fakeSource(times)).windowText).toBe('1 s / 256 frames');
   });
 
   it('deepens the window when the source declares a second interface', () => {

@@ -59,7 +59,7 @@ describe('dockshark analyze', () => {
       writeFileSync(join(dir, 'any.pcap'), lateFrameCapture(276));
       const one = runCli(['analyze', join(dir, 'eth.pcap')]);
       expect(one.code).toBe(0);
-      expect(one.stderr).toBe('dockshark: 1 frame arrived later than the reordering window (1 s / 2,048 frames) allowed and was analysed out of time order.\n');
+      expect(one.stderr).toBe('dockshark: 1 frame arrived later than the reordering window (1 s / 256 frames) allowed and was analysed out of time order.\n');
       // `-i any` (SLL2): one capture interface for every device, whose frames come further out of order.
       const any = runCli(['analyze', join(dir, 'any.pcap')]);
       expect(any.code).toBe(0);

@@ -112,7 +112,7 @@ describe.skipIf(!hasTmux || !existsSync(cliPath))('dockshark in a terminal (tmux
       tmux('send-keys', '-t', name, 'q');
       await waitFor(name, (t) => t.includes('dockshark-exited-0'), 'the process to exit', 15_000);
       const after = tmux('capture-pane', '-p', '-J', '-t', name); // -J: the line is wider than the terminal
-      expect(after).toContain('dockshark: 1 frame arrived later than the reordering window (1 s / 2,048 frames) allowed and was analysed out of time order.');
+      expect(after).toContain('dockshark: 1 frame arrived later than the reordering window (1 s / 256 frames) allowed and was analysed out of time order.');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
