@@ -14,7 +14,12 @@
 import * as fs from 'node:fs';
 import type { WindowPool } from './window-pool.js';
 
-export const DEFAULT_CHUNK_BYTES = 1 << 20;
+/**
+ * The first window and the size of each read: 256 KiB. A read copies that much into the CPU's
+ * caches at once, pushing out the tables the analysis engines are working on; with 1 MiB reads
+ * `analyze` was 1.5 % slower and read + decode no faster. The number of read calls does not matter.
+ */
+export const DEFAULT_CHUNK_BYTES = 1 << 18;
 /**
  * The largest frame accepted by default, in bytes: Wireshark's WTAP_MAX_PACKET_SIZE_STANDARD.
  * A record claiming more is damage (its length cannot be trusted), whatever the snaplen says.
@@ -28,7 +33,7 @@ const RECORD_HEADER_ROOM_BYTES = 64;
 export const MAX_WINDOW_BYTES = DEFAULT_MAX_FRAME_BYTES + BLOCK_OVERHEAD_BYTES;
 
 export interface ByteSourceOptions {
-  /** Initial window size in bytes (default 1 MiB). */
+  /** Initial window size in bytes (default DEFAULT_CHUNK_BYTES, 256 KiB). */
   readonly chunkBytes?: number;
   /** Largest frame (captured bytes) a reader accepts (default DEFAULT_MAX_FRAME_BYTES, 256 KiB). */
   readonly maxFrameBytes?: number;
