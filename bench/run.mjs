@@ -198,6 +198,9 @@ const env = {
   os: `${os.type()} ${os.release()}`,
   tcpdump: haveCommand('tcpdump') ? firstLine(['tcpdump', '--version']) : 'not installed',
   tshark: haveCommand('tshark') ? firstLine(['tshark', '--version']) : 'not installed',
+  // tcpdump prints each timestamp with localtime(): with TZ unset, glibc stats /etc/localtime on
+  // every call, one system call per frame, which is most of tcpdump's time where they are dear.
+  tz: process.env.TZ ?? null,
   date: new Date().toISOString(),
 };
 
@@ -205,7 +208,10 @@ const out = [];
 out.push('## dockshark benchmark', '');
 out.push(`Command line: \`${env.commandLine}\`${process.env.npm_lifecycle_event === 'bench' ? ' (via `npm run bench`)' : ''}`);
 out.push(`Node ${env.node} (V8 ${env.v8}); CPU: ${env.cpu}; RAM ${env.memory}; ${env.os}`);
-out.push(`${env.tcpdump}; ${env.tshark}`, '');
+out.push(`${env.tcpdump}; ${env.tshark}`);
+out.push(env.tz === null
+  ? 'TZ unset: tcpdump makes a system call (a stat of /etc/localtime) per frame it prints, as on most hosts; with TZ set it is faster.'
+  : `TZ=${env.tz}: tcpdump makes no system call per frame it prints (with TZ unset it stats /etc/localtime for each).`, '');
 for (const [key, file] of Object.entries(files)) {
   out.push(
     `Capture (${key}): ${file.path}: ${file.frames.toLocaleString('en-US')} frames, ${(file.bytes / 1e6).toFixed(1)} MB, ` +
